@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#ifndef CONTIV_CONTIV_H
+#define CONTIV_CONTIV_H
+
+/**
+ * SECTION:contiv
+ * Umbrella header of libcontiv: include this one.
+ *
+ * Build with: cc prog.c $(pkg-config --cflags --libs libcontiv)
+ */
+
+#include <contiv/version.h>
+#include <contiv/error.h>
+#include <contiv/ctx.h>
+#include <contiv/object.h>
+#include <contiv/ipam.h>
+
+#endif /* CONTIV_CONTIV_H */
