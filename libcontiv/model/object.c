@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -80,6 +81,7 @@ int contiv__object_error_str(const struct contiv_object *obj, int err, uint32_t 
 {
 	char label[CONTIV_ERRMSG_MAX], q[CONTIV_QUOTE_MAX];
 
+	assert(attr < obj->k->n_attrs && reason);
 	return contiv__error(obj->ctx, err, "%s: %s \"%s\": %s", contiv__object_label(obj, label),
 			     obj->k->attrs[attr].name, contiv__quote(q, value), reason);
 }
@@ -89,6 +91,7 @@ int contiv__object_error_u32(const struct contiv_object *obj, int err, uint32_t 
 {
 	char label[CONTIV_ERRMSG_MAX];
 
+	assert(attr < obj->k->n_attrs && reason);
 	return contiv__error(obj->ctx, err, "%s: %s %u: %s", contiv__object_label(obj, label),
 			     obj->k->attrs[attr].name, value, reason);
 }
@@ -293,6 +296,7 @@ int contiv__object_set_list(struct contiv_object *obj, uint32_t attr, const char
 	char reason[CONTIV__REASON_MAX];
 	struct contiv__value nv = { .set = true };
 
+	assert(a->type == CONTIV_ATTR_LIST && (items || n == 0));
 	if (n > CONTIV__LIST_MAX) {
 		snprintf(reason, sizeof(reason), "must hold at most %d items", CONTIV__LIST_MAX);
 		return contiv__object_error_str(obj, -EINVAL, attr, items[0], reason);
