@@ -612,16 +612,18 @@ class Object(_Handle):
         for name, value in attrs.items():
             self.set(name, value)
 
-    def _adopt(self, ctx, p):
+    def _adopt(self, ctx, p, ctxp=None):
+        self._p = p                     # first: owned from here on
         self._ctx = ctx                 # keeps the log callback alive
-        self._ctxp = ctypes.c_void_p(ctx._ptr().value)  # C ref held by the object
-        self._p = p
+        # The C object holds a reference on its context, so this pointer
+        # stays valid even after ctx.close().
+        self._ctxp = ctxp if ctxp is not None else ctypes.c_void_p(ctx._ptr().value)
         self._kind = _kind(_c.contiv_object_get_kind(p))
 
     @classmethod
-    def _wrap(cls, ctx, p):
+    def _wrap(cls, ctx, p, ctxp=None):
         obj = cls.__new__(cls)
-        obj._adopt(ctx, p)
+        obj._adopt(ctx, p, ctxp)
         return obj
 
     def _release(self, p):
@@ -822,7 +824,7 @@ class Object(_Handle):
         """An independent deep copy."""
         p = ctypes.c_void_p()
         self._call(_c.contiv_object_dup, self._ptr(), ctypes.byref(p))
-        return type(self)._wrap(self._ctx, p)
+        return type(self)._wrap(self._ctx, p, self._ctxp)
 
     __copy__ = dup
 
@@ -885,15 +887,15 @@ def mac_from_ipv4(ipv4):
 
 
 class _Pool(_Handle):
-    def _adopt(self, ctx, p):
-        self._ctx = ctx
-        self._ctxp = ctypes.c_void_p(ctx._ptr().value)
+    def _adopt(self, ctx, p, ctxp=None):
         self._p = p
+        self._ctx = ctx
+        self._ctxp = ctxp if ctxp is not None else ctypes.c_void_p(ctx._ptr().value)
 
     @classmethod
-    def _wrap(cls, ctx, p):
+    def _wrap(cls, ctx, p, ctxp=None):
         pool = cls.__new__(cls)
-        pool._adopt(ctx, p)
+        pool._adopt(ctx, p, ctxp)
         return pool
 
     def _call(self, fn, *args):
@@ -980,7 +982,7 @@ class IpamPool(_Pool):
         p = ctypes.c_void_p()
         self._call(_c.contiv_ipam_pool_carve, self._ptr(), _enc(range_, "range"),
                    ctypes.byref(p))
-        return IpamPool._wrap(self._ctx, p)
+        return IpamPool._wrap(self._ctx, p, self._ctxp)
 
     def uncarve(self, range_):
         self._call(_c.contiv_ipam_pool_uncarve, self._ptr(), _enc(range_, "range"))
