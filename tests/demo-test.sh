@@ -16,7 +16,7 @@ expect() {
 	echo "ok: $1"
 }
 expect 'network    TestTenant:TestNet'
-expect '"subnet":"20.1.1.0\/24"'
+expect '"subnet":"20.1.1.0/24"'
 expect 'rule       TestTenant:policyAB:3'
 expect '"policies":["policyAB"]'
 expect 'limits to 500000 bit/s'

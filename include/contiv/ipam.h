@@ -223,7 +223,9 @@ int contiv_ipam_pool_get_available(const struct contiv_ipam_pool *pool, char **r
  * @ret: where the JSON text is stored on success; free with contiv_free()
  *
  * Serialises the whole state: {"subnet", "gateway", "carved": [...],
- * "allocated": "<range string>"}.
+ * "allocated": "<range string>"}, where "allocated" lists the addresses
+ * handed out by contiv_ipam_pool_alloc() only (not the gateway, not the
+ * carved ranges, which have their own fields).
  *
  * Returns: 0 on success; -EINVAL; -ENOMEM.
  *
