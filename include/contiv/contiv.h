@@ -14,5 +14,6 @@
 #include <contiv/ctx.h>
 #include <contiv/object.h>
 #include <contiv/ipam.h>
+#include <contiv/store.h>
 
 #endif /* CONTIV_CONTIV_H */

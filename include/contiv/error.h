@@ -32,6 +32,12 @@ enum contiv_errno {
 	CONTIV_ERR_EXHAUSTED = 4002,
 	/** An address or id lies outside the pool it was asked from. */
 	CONTIV_ERR_NOT_IN_POOL = 4003,
+	/** A store transaction's comparison failed: the data changed meanwhile. */
+	CONTIV_ERR_CONFLICT = 4004,
+	/** A watch asked for revisions the store no longer keeps (compacted): resync. */
+	CONTIV_ERR_COMPACTED = 4005,
+	/** The state store cannot be reached or does not answer. */
+	CONTIV_ERR_UNAVAILABLE = 4006,
 	__CONTIV_ERRNO__END
 };
 

@@ -11,6 +11,9 @@ static const char *const contiv_errno_text[] = {
 	[CONTIV_ERR_JSON - CONTIV_ERRNO__START] = "Malformed JSON or JSON value of the wrong type",
 	[CONTIV_ERR_EXHAUSTED - CONTIV_ERRNO__START] = "Pool exhausted: nothing left to allocate",
 	[CONTIV_ERR_NOT_IN_POOL - CONTIV_ERRNO__START] = "Address or id outside the pool",
+	[CONTIV_ERR_CONFLICT - CONTIV_ERRNO__START] = "Conflict: the data changed meanwhile",
+	[CONTIV_ERR_COMPACTED - CONTIV_ERRNO__START] = "Revision compacted: a full resync is needed",
+	[CONTIV_ERR_UNAVAILABLE - CONTIV_ERRNO__START] = "State store unavailable",
 };
 
 CONTIV_EXPORT int contiv_strerror(int err, char *buf, size_t len)
