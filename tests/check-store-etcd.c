@@ -307,7 +307,7 @@ START_TEST(hostile_answers)
 		"{\"result\":{\"header\":{\"revision\":\"5\"},\"events\":[]}}\n",
 		"{\"header\":{\"revision\":\"5\"}}",	/* watch: revision */
 		"{\"result\":{\"created\":true,\"header\":{\"revision\":\"5\"}}}\n"
-		"{\"result\":{\"events\":[{\"kv\":{\"key\":\"L2E=\",\"mod_revision\":\"1\"}}]}}\n",
+		"{\"result\":{\"events\":[{\"kv\":{\"key\":\"L2E=\",\"mod_revision\":\"4x\",\"value\":\"eA==\"}}]}}\n",	/* not an int64 */
 		"{\"ID\":\"0\"}",			/* lease grant */
 		"{\"result\":{\"TTL\":\"-3\"}}",	/* keepalive */
 		"CLOSE",

@@ -560,7 +560,12 @@ static int watch_event(struct watch *w, json_object *ev)
 			w->max_seen = rev;
 		return r;
 	}
-	if (kv.mod_revision <= w->after || kv.mod_revision < w->max_seen) {
+	if (kv.mod_revision <= w->after) {
+		/* The catch-up watch starts at after itself (see etcd_watch). */
+		kv_clear(&kv);
+		return 0;
+	}
+	if (kv.mod_revision < w->max_seen) {
 		kv_clear(&kv);
 		return contiv__error(store->ctx, -CONTIV_ERR_JSON,
 				     "etcd: watch: events out of revision order");
@@ -662,9 +667,15 @@ static int etcd_watch(struct contiv_store *store, const char *prefix, uint64_t a
 	if (r < 0)
 		return r;
 	if (after_revision < current) {
-		/* Catch up: every event of the whole keyspace up to current. */
+		/*
+		 * Catch up: every event of the whole keyspace up to current.
+		 * Start at after_revision itself, not after it: etcd reports a
+		 * watch as compacted only when it starts below the compaction
+		 * revision, while compact(R) in our API drops R's history too;
+		 * events at after_revision are skipped by watch_event().
+		 */
 		w.until = current;
-		req = watch_request("", 1, "", 1, after_revision + 1);
+		req = watch_request("", 1, "", 1, after_revision ? after_revision : 1);
 		if (!req)
 			return -ENOMEM;
 		r = contiv__etcd_stream(etcd(store), req, CONTIV__ETCD_WAIT_TIMEOUT, watch_message,
