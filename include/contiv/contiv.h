@@ -15,5 +15,7 @@
 #include <contiv/object.h>
 #include <contiv/ipam.h>
 #include <contiv/store.h>
+#include <contiv/master.h>
+#include <contiv/client.h>
 
 #endif /* CONTIV_CONTIV_H */
