@@ -9,6 +9,7 @@ Suite *make_util_suite(void);
 Suite *make_model_suite(void);
 Suite *make_ipam_suite(void);
 Suite *make_store_suite(void);
+Suite *make_master_suite(void);
 Suite *make_store_sqlite_suite(void);
 
 /* A context whose last error is expected to contain text. */
