@@ -125,8 +125,11 @@ class TestMaster(CountCalls, unittest.TestCase):
         obj = contiv.Object(self.ctx, "network")
         with self.assertRaises(contiv.InvalidArgumentError) as cm:
             obj.set("subnet", "10.1.2.0/33")
-        self.assertIn("10.1.2.0/33", body["error"])
-        self.assertIn(cm.exception.message, body["error"])
+        # 'network: subnet "10.1.2.0/33": prefix length must be 1..32' from
+        # the model; the master names the object: 'network "n1": subnet ...'.
+        detail = cm.exception.message.split(": ", 1)[1]
+        self.assertIn('subnet "10.1.2.0/33"', detail)
+        self.assertEqual(body["error"], 'network "n1": ' + detail)
         body = self.request("POST", "/api/v1/networks/default:n1/", "{not json", status=400)
         self.assertTrue(body["error"])
 
@@ -149,6 +152,11 @@ class TestMaster(CountCalls, unittest.TestCase):
             self.master.handle("GET", "/api/\0v1/")
         with self.assertRaises(TypeError):
             self.master.handle(None, "/")
+        # The body goes with its length: a NUL inside reaches the master.
+        body = self.request("POST", "/api/v1/tenants/t3/", b'{"tenantName":"t3"}\0junk',
+                            status=400)
+        self.assertIn("NUL byte", body["error"])
+        self.request("POST", "/api/v1/tenants/t3/", b'{"tenantName":"t3"}')
 
     def test_campaign_and_resign(self):
         other_store = contiv.Store(contiv.Context(), self.url)
