@@ -228,8 +228,9 @@ class TestClient(unittest.TestCase):
         self.wait_ready()
 
     def netmaster_args(self, tmp):
+        self.socket = os.path.join(tmp, "netmaster.sock")
         return [self.netmaster, "--listen-url", "127.0.0.1:%d" % self.port,
-                "--store", "sqlite://" + os.path.join(tmp, "state.db")]
+                "--store", "sqlite://" + os.path.join(tmp, "state.db"), "--socket", self.socket]
 
     def wait_ready(self):
         deadline = time.monotonic() + 20
@@ -293,11 +294,17 @@ class TestClient(unittest.TestCase):
 
     def test_invalid_object_message(self):
         bad = contiv.Object(self.ctx, "network", tenantName="default", networkName="n1")
-        bad.set_text("pktTag", "5000")
-        with self.assertRaises(contiv.InvalidArgumentError) as cm:
+        with self.assertRaises(contiv.InvalidArgumentError) as cm:   # a 400
             self.client.put_object(bad)
-        self.assertTrue(cm.exception.message)      # netmaster's message
+        self.assertEqual(cm.exception.message, 'network "n1": subnet is required')
         self.assertEqual(self.ctx.error, cm.exception.message)
+
+    def test_unix_socket_and_token(self):
+        client = contiv.Client(contiv.Context(), "http://netmaster", unix_socket=self.socket,
+                               auth_token="token")
+        status, body = client.request("GET", "/version")
+        self.assertEqual(status, 200, body)
+        self.assertIn(contiv.version(), body)
 
     def test_list_callback(self):
         for i in range(3):
