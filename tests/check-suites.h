@@ -11,6 +11,7 @@ Suite *make_ipam_suite(void);
 Suite *make_store_suite(void);
 Suite *make_master_suite(void);
 Suite *make_store_sqlite_suite(void);
+Suite *make_client_suite(void);
 
 /* A context whose last error is expected to contain text. */
 #define ck_assert_ctx_error(ctx, text) \
