@@ -23,6 +23,19 @@ Example::
     print(net.key, net.to_json(pretty=True))
     pool = contiv.IpamPool(ctx, net.get("subnet"), net.get("gateway"))
     addr = pool.alloc()                  # "10.1.2.1"
+
+    store = contiv.Store(ctx, "sqlite:///tmp/state.db")
+    rev = store.put("/contiv/x", "1")
+    value, mod_rev = store.get("/contiv/x")
+    with store.txn() as txn:             # compare-and-swap
+        txn.compare("/contiv/x", mod_rev)
+        txn.put("/contiv/x", "2")
+        rev = txn.commit()               # ConflictError if /contiv/x changed
+
+Store, Master (master.h) and Client (client.h) wrap the state store, the
+netmaster request handler and the REST client. A library that lacks some of
+these functions still loads; calling one raises NotImplementedError (see
+missing_symbols()).
 """
 
 import collections
@@ -34,14 +47,17 @@ import os
 import re
 
 __all__ = [
-    "AttrType", "Attribute", "BusyError", "Context", "ContivError",
-    "ExhaustedError", "ExistsError", "ForkedError", "IdPool", "IpamPool",
-    "InvalidArgumentError", "JSONError", "Kind", "NoMemoryError",
-    "NotFoundError", "NotInPoolError", "NotPermittedError", "Object",
-    "RangeError", "attributes", "bandwidth_format", "bandwidth_parse",
-    "mac_from_ipv4", "strerror", "version",
-    "ERR_JSON", "ERR_EXHAUSTED", "ERR_NOT_IN_POOL", "IPAM_ADDR_MAX",
-    "JSON_PRETTY",
+    "AttrType", "Attribute", "BusyError", "Client", "CompactedError",
+    "ConflictError", "Context", "ContivError", "Event", "ExhaustedError",
+    "ExistsError", "ForkedError", "IdPool", "IpamPool",
+    "InvalidArgumentError", "JSONError", "KeyValue", "Kind", "Master",
+    "NoMemoryError", "NotFoundError", "NotInPoolError", "NotPermittedError",
+    "Object", "RangeError", "Store", "Txn", "UnavailableError",
+    "attributes", "bandwidth_format", "bandwidth_parse", "mac_from_ipv4",
+    "missing_symbols", "strerror", "version",
+    "ERR_JSON", "ERR_EXHAUSTED", "ERR_NOT_IN_POOL", "ERR_CONFLICT",
+    "ERR_COMPACTED", "ERR_UNAVAILABLE", "IPAM_ADDR_MAX", "JSON_PRETTY",
+    "STORE_KEY_MAX", "STORE_VALUE_MAX",
 ]
 
 SONAME = "libcontiv.so.1"
@@ -50,6 +66,13 @@ SONAME = "libcontiv.so.1"
 ERR_JSON = 4001
 ERR_EXHAUSTED = 4002
 ERR_NOT_IN_POOL = 4003
+ERR_CONFLICT = 4004
+ERR_COMPACTED = 4005
+ERR_UNAVAILABLE = 4006
+
+# CONTIV_STORE_KEY_MAX, CONTIV_STORE_VALUE_MAX (store.h), in bytes.
+STORE_KEY_MAX = 1024
+STORE_VALUE_MAX = 1024 * 1024
 
 # enum contiv_json_flags (object.h).
 JSON_PRETTY = 1 << 0
@@ -59,6 +82,8 @@ IPAM_ADDR_MAX = 46
 _MAC_MAX = 18
 _BANDWIDTH_MAX = 32   # "18446744073709551615bps" and its NUL fit
 _U32_MAX = 0xFFFFFFFF
+_U64_MAX = 2**64 - 1
+_INT_MAX = 2**31 - 1
 
 
 class Kind(enum.IntEnum):
@@ -93,6 +118,50 @@ class _CtxOpts(ctypes.Structure):
     ]
 
 
+class _StoreOpts(ctypes.Structure):
+    """struct contiv_store_opts (store.h)"""
+    _fields_ = [
+        ("sz", ctypes.c_size_t),
+        ("timeout_ms", ctypes.c_uint32),
+        ("reserved", ctypes.c_uint32),
+        ("tls_ca_file", ctypes.c_char_p),
+        ("tls_cert_file", ctypes.c_char_p),
+        ("tls_key_file", ctypes.c_char_p),
+        ("username", ctypes.c_char_p),
+        ("password", ctypes.c_char_p),
+    ]
+
+
+class _MasterOpts(ctypes.Structure):
+    """struct contiv_master_opts (master.h)"""
+    _fields_ = [
+        ("sz", ctypes.c_size_t),
+        ("max_body", ctypes.c_uint32),
+        ("reserved", ctypes.c_uint32),
+        ("version", ctypes.c_char_p),
+        ("self_url", ctypes.c_char_p),
+    ]
+
+
+class _ClientOpts(ctypes.Structure):
+    """struct contiv_client_opts (client.h)"""
+    _fields_ = [
+        ("sz", ctypes.c_size_t),
+        ("timeout_ms", ctypes.c_uint32),
+        ("insecure", ctypes.c_uint32),
+        ("unix_socket", ctypes.c_char_p),
+        ("auth_token", ctypes.c_char_p),
+    ]
+
+
+# contiv_store_kv_fn, contiv_store_event_fn (store.h), contiv_client_object_fn
+# (client.h). The strings are borrowed: copied during the call.
+_STORE_KV_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p,
+                                ctypes.c_uint64, ctypes.c_void_p)
+_STORE_EVENT_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_uint32, ctypes.c_char_p,
+                                   ctypes.c_char_p, ctypes.c_uint64, ctypes.c_void_p)
+_CLIENT_OBJECT_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+
 _LOG_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p,
                            ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p,
                            ctypes.c_void_p)
@@ -104,6 +173,8 @@ _size = ctypes.c_size_t
 _bool = ctypes.c_bool
 _ptr = ctypes.c_void_p                   # opaque struct pointers
 _pptr = ctypes.POINTER(ctypes.c_void_p)  # struct **ret, and char **ret (freed by contiv_free)
+_pu64 = ctypes.POINTER(_u64)
+_plong = ctypes.POINTER(ctypes.c_long)
 _str = ctypes.c_char_p                   # const char * in, and owned const char * out
 _buf = ctypes.c_char_p                   # char *buf of a caller-provided buffer
 
@@ -182,6 +253,43 @@ _PROTOTYPES = {
     "contiv_idpool_get_allocated": (_int, [_ptr, _pptr]),
     "contiv_idpool_to_json": (_int, [_ptr, _pptr]),
     "contiv_idpool_from_json": (_int, [_ptr, _str, _pptr]),
+    # store.h
+    "contiv_store_open": (_int, [_ptr, _str, ctypes.POINTER(_StoreOpts), _pptr]),
+    "contiv_store_ref": (_ptr, [_ptr]),
+    "contiv_store_unref": (_ptr, [_ptr]),
+    "contiv_store_get": (_int, [_ptr, _str, _pptr, _pu64]),
+    "contiv_store_put": (_int, [_ptr, _str, _str, _pu64]),
+    "contiv_store_delete": (_int, [_ptr, _str, _pu64]),
+    "contiv_store_list": (_int, [_ptr, _str, _STORE_KV_FN, _ptr, _pu64]),
+    "contiv_store_get_revision": (_int, [_ptr, _pu64]),
+    "contiv_store_watch": (_int, [_ptr, _str, _u64, _int, _STORE_EVENT_FN, _ptr, _pu64]),
+    "contiv_store_compact": (_int, [_ptr, _u64]),
+    "contiv_store_lease_grant": (_int, [_ptr, _u32, _pu64]),
+    "contiv_store_lease_keepalive": (_int, [_ptr, _u64]),
+    "contiv_store_lease_revoke": (_int, [_ptr, _u64]),
+    "contiv_store_txn_new": (_int, [_ptr, _pptr]),
+    "contiv_store_txn_free": (None, [_ptr]),
+    "contiv_store_txn_compare": (_int, [_ptr, _str, _u64]),
+    "contiv_store_txn_put": (_int, [_ptr, _str, _str, _u64]),
+    "contiv_store_txn_delete": (_int, [_ptr, _str]),
+    "contiv_store_txn_commit": (_int, [_ptr, _pu64]),
+    # master.h
+    "contiv_master_new": (_int, [_ptr, _ptr, ctypes.POINTER(_MasterOpts), _pptr]),
+    "contiv_master_ref": (_ptr, [_ptr]),
+    "contiv_master_unref": (_ptr, [_ptr]),
+    "contiv_master_init": (_int, [_ptr]),
+    "contiv_master_handle": (_int, [_ptr, _str, _str, _buf, _size, _pptr]),
+    "contiv_master_campaign": (_int, [_ptr, _u32, _pptr]),
+    "contiv_master_resign": (_int, [_ptr]),
+    # client.h
+    "contiv_client_new": (_int, [_ptr, _str, ctypes.POINTER(_ClientOpts), _pptr]),
+    "contiv_client_ref": (_ptr, [_ptr]),
+    "contiv_client_unref": (_ptr, [_ptr]),
+    "contiv_client_request": (_int, [_ptr, _str, _str, _str, _plong, _pptr]),
+    "contiv_client_get_object": (_int, [_ptr, _u32, _str, _pptr]),
+    "contiv_client_put_object": (_int, [_ptr, _ptr]),
+    "contiv_client_delete_object": (_int, [_ptr, _u32, _str]),
+    "contiv_client_list_objects": (_int, [_ptr, _u32, _CLIENT_OBJECT_FN, _ptr]),
 }
 
 
@@ -294,6 +402,21 @@ class NotInPoolError(ContivError, ValueError):
     """CONTIV_ERR_NOT_IN_POOL: an address or id outside the pool."""
 
 
+class ConflictError(ContivError):
+    """CONTIV_ERR_CONFLICT: a store transaction's comparison failed (the data
+    changed meanwhile; nothing was written)."""
+
+
+class CompactedError(ContivError):
+    """CONTIV_ERR_COMPACTED: a watch asked for history the store no longer
+    keeps; list the prefix again and watch from the list's revision."""
+
+
+class UnavailableError(ContivError):
+    """CONTIV_ERR_UNAVAILABLE: the state store or netmaster cannot be reached
+    or does not answer."""
+
+
 _ERROR_CLASSES = {
     _errno.EINVAL: InvalidArgumentError,
     _errno.ENOENT: NotFoundError,
@@ -306,6 +429,9 @@ _ERROR_CLASSES = {
     ERR_JSON: JSONError,
     ERR_EXHAUSTED: ExhaustedError,
     ERR_NOT_IN_POOL: NotInPoolError,
+    ERR_CONFLICT: ConflictError,
+    ERR_COMPACTED: CompactedError,
+    ERR_UNAVAILABLE: UnavailableError,
 }
 
 
@@ -1076,3 +1202,515 @@ class IdPool(_Pool):
         if self._p is None:
             return "<contiv.IdPool closed>"
         return "<contiv.IdPool %d allocated>" % self.count_allocated
+
+
+# ---------------------------------------------------------------------------
+# Store, master, client
+# ---------------------------------------------------------------------------
+
+KeyValue = collections.namedtuple("KeyValue", "key value mod_revision")
+KeyValue.__doc__ = "One key of Store.list(): key, value (str) and mod_revision (int)."
+
+Event = collections.namedtuple("Event", "type key value revision")
+Event.__doc__ = """One change of Store.watch(): type "put" or "delete", key, value ("" for
+a delete) and the revision of the change."""
+
+# enum contiv_store_event_type (store.h)
+_EVENT_TYPES = {1: "put", 2: "delete"}
+
+
+def _check_ctx(ctx):
+    if not isinstance(ctx, Context):
+        raise TypeError("ctx must be a contiv.Context, not %s" % type(ctx).__name__)
+
+
+def _text(value, what, optional=False):
+    """A str or bytes argument the library reads as a NUL-terminated string,
+    encoded; one holding a NUL byte is refused (C would silently cut it
+    there). None is NULL if optional, a TypeError otherwise."""
+    if value is None:
+        if optional:
+            return None
+        raise TypeError("%s must be str, not None" % what)
+    b = _enc(value, what)
+    if b"\0" in b:
+        raise _invalid("%s %r: contains a NUL byte" % (what, value))
+    return b
+
+
+def _json_body(body, what="body"):
+    """A request body: str or bytes as they are, anything else JSON-encoded."""
+    if body is None or isinstance(body, (str, bytes)):
+        return _enc(body, what)
+    return json.dumps(body).encode("utf-8")
+
+
+def _int_arg(value, what, lo, hi):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("%s must be int, not %s" % (what, type(value).__name__))
+    if not lo <= value <= hi:
+        raise _invalid("%s %d: out of range %d..%d" % (what, value, lo, hi))
+    return value
+
+
+def _u64_arg(value, what):
+    return _int_arg(value, what, 0, _U64_MAX)
+
+
+class _Callback:
+    """Runs a Python function as a C callback (contiv_store_kv_fn, ...): the
+    function's true result stops the C iteration; an exception it raises
+    also stops it (the callback returns non-zero) and is re-raised by
+    reraise() once the C call has returned."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.error = None
+        self.stopped = False
+
+    def __call__(self, *args):
+        if self.stopped:                # the library went on after a stop
+            return 1
+        try:
+            self.stopped = bool(self.fn(*args))
+        except BaseException as e:      # re-raised by reraise()
+            self.error = e
+            self.stopped = True
+        return 1 if self.stopped else 0
+
+    def reraise(self):
+        e, self.error = self.error, None
+        if e is not None:
+            try:
+                raise e
+            finally:
+                e = None
+
+
+class _Bound(_Handle):
+    """A wrapper of a C object that holds a reference on its context: calls
+    on it report their errors through that context."""
+
+    def _bind(self, ctx, p, ctxp=None):
+        self._p = p                     # first: owned from here on
+        self._ctx = ctx                 # keeps the log callback alive
+        self._ctxp = ctxp if ctxp is not None else ctypes.c_void_p(ctx._ptr().value)
+
+    def _call(self, fn, *args):
+        _c.contiv_ctx_clear_error(self._ctxp)
+        ret = fn(*args)
+        if ret < 0:
+            raise _ctx_error(self._ctxp, ret)
+        return ret
+
+    def _call_with(self, cb, fn, *args):
+        """_call() of a function taking the callback cb: an exception raised
+        in cb wins over the return code."""
+        _c.contiv_ctx_clear_error(self._ctxp)
+        ret = fn(*args)
+        cb.reraise()
+        if ret < 0:
+            raise _ctx_error(self._ctxp, ret)
+        return ret
+
+    @property
+    def context(self):
+        return self._ctx
+
+
+class Store(_Bound):
+    """The state store (struct contiv_store, store.h).
+
+    Store(ctx, url, timeout_ms=None, tls_ca_file=None, tls_cert_file=None,
+          tls_key_file=None, username=None, password=None)
+
+    url:        "sqlite:///absolute/path.db" or "etcd://host:port[,host:port]"
+                ("etcds://" for TLS)
+    timeout_ms: per-request (etcd) or busy (SQLite) timeout; None = 5000
+
+    Keys are 1..1024 bytes of printable ASCII without spaces, values text up
+    to 1 MiB (both str, or bytes). Every write returns the store's new
+    revision. Raises UnavailableError if the store cannot be reached.
+    """
+
+    def __init__(self, ctx, url, timeout_ms=None, tls_ca_file=None, tls_cert_file=None,
+                 tls_key_file=None, username=None, password=None):
+        _check_ctx(ctx)
+        opts = _StoreOpts(sz=ctypes.sizeof(_StoreOpts))
+        if timeout_ms is not None:
+            opts.timeout_ms = _u32_arg(timeout_ms, "timeout_ms")
+        # The encoded strings stay referenced here (and by opts) until the
+        # call has returned.
+        strings = {name: _text(value, name, optional=True) for name, value in (
+            ("tls_ca_file", tls_ca_file), ("tls_cert_file", tls_cert_file),
+            ("tls_key_file", tls_key_file), ("username", username), ("password", password))}
+        for name, value in strings.items():
+            setattr(opts, name, value)
+        url_b = _text(url, "url")
+        p = ctypes.c_void_p()
+        ctx._call(_c.contiv_store_open, ctx._ptr(), url_b, ctypes.byref(opts), ctypes.byref(p))
+        self._bind(ctx, p)
+        self._url = url if isinstance(url, str) else url.decode("utf-8", "replace")
+
+    def _release(self, p):
+        _c.contiv_store_unref(p)
+
+    @property
+    def url(self):
+        return self._url
+
+    def get(self, key):
+        """(value, mod_revision) of key; NotFoundError if it does not exist."""
+        value = ctypes.c_void_p()
+        rev = ctypes.c_uint64()
+        self._call(_c.contiv_store_get, self._ptr(), _text(key, "key"), ctypes.byref(value),
+                   ctypes.byref(rev))
+        return _take_string(value), rev.value
+
+    def __contains__(self, key):
+        try:
+            self._call(_c.contiv_store_get, self._ptr(), _text(key, "key"), None, None)
+        except NotFoundError:
+            return False
+        return True
+
+    def put(self, key, value, lease=0):
+        """Sets key to value (attached to lease if non-zero, through a
+        transaction); returns the revision of the write."""
+        if lease:
+            with self.txn() as txn:
+                txn.put(key, value, lease)
+                return txn.commit()
+        rev = ctypes.c_uint64()
+        self._call(_c.contiv_store_put, self._ptr(), _text(key, "key"), _text(value, "value"),
+                   ctypes.byref(rev))
+        return rev.value
+
+    def delete(self, key):
+        """Deletes key; returns the revision of the delete. NotFoundError if
+        it does not exist."""
+        rev = ctypes.c_uint64()
+        self._call(_c.contiv_store_delete, self._ptr(), _text(key, "key"), ctypes.byref(rev))
+        return rev.value
+
+    def list(self, prefix="", fn=None):
+        """The keys starting with prefix, a consistent snapshot in byte order
+        of the keys.
+
+        Without fn: returns ([KeyValue(key, value, mod_revision), ...],
+        revision), revision being the store's at the time of the list (watch
+        after it to follow later changes).
+
+        With fn: calls fn(key, value, mod_revision) for each key instead; a
+        true result stops the listing, an exception stops it and propagates.
+        Returns (number of calls, revision), revision None if fn stopped
+        the listing.
+        """
+        items = []
+        calls = [0]
+        user = fn if fn is not None else (lambda *kv: items.append(KeyValue(*kv)))
+
+        def on_kv(key, value, mod_revision, userdata):
+            calls[0] += 1
+            return user(_dec(key), _dec(value), mod_revision)
+        cb = _Callback(on_kv)
+        c_fn = _STORE_KV_FN(cb)         # alive until the call returns
+        rev = ctypes.c_uint64()
+        self._call_with(cb, _c.contiv_store_list, self._ptr(), _text(prefix, "prefix"), c_fn,
+                        None, ctypes.byref(rev))
+        if cb.stopped:                  # not all backends report it then
+            return calls[0], None
+        return (items if fn is None else calls[0]), rev.value
+
+    def keys(self, prefix=""):
+        return [kv.key for kv in self.list(prefix)[0]]
+
+    @property
+    def revision(self):
+        """The store's current revision."""
+        rev = ctypes.c_uint64()
+        self._call(_c.contiv_store_get_revision, self._ptr(), ctypes.byref(rev))
+        return rev.value
+
+    def watch(self, prefix, after, timeout_ms=0, fn=None):
+        """The changes under prefix with a revision above after: those that
+        exist now or, if there are none, those that arrive within timeout_ms
+        (0: do not wait; None or negative: wait without limit).
+
+        Without fn: returns ([Event(type, key, value, revision), ...],
+        next_revision), type being "put" or "delete" and next_revision the
+        after to pass next time. With fn: calls fn(type, key, value,
+        revision) for each change instead; a true result stops the watch, an
+        exception stops it and propagates; returns (number of calls,
+        next_revision), next_revision being the revision of the last event
+        fn saw if it stopped the watch (so a stop in the middle of a
+        transaction's events skips the rest of that transaction).
+
+        Raises CompactedError if the changes after after are no longer kept.
+        """
+        if timeout_ms is None:
+            timeout_ms = -1
+        timeout_ms = max(_int_arg(timeout_ms, "timeout_ms", -2**63, _INT_MAX), -1)
+        events = []
+        calls = [0]
+        last = [0]
+        user = fn if fn is not None else (lambda *ev: events.append(Event(*ev)))
+
+        def on_event(type_, key, value, revision, userdata):
+            calls[0] += 1
+            last[0] = revision
+            return user(_EVENT_TYPES.get(type_, type_), _dec(key), _dec(value), revision)
+        cb = _Callback(on_event)
+        c_fn = _STORE_EVENT_FN(cb)      # alive until the call returns
+        rev = ctypes.c_uint64()
+        self._call_with(cb, _c.contiv_store_watch, self._ptr(), _text(prefix, "prefix"),
+                        _u64_arg(after, "after"), timeout_ms, c_fn, None, ctypes.byref(rev))
+        if cb.stopped:
+            # Stopped by fn: the backends differ in what they store then
+            # (etcd nothing); resume after the last event fn saw.
+            return calls[0], last[0]
+        return (events if fn is None else calls[0]), rev.value
+
+    def compact(self, revision):
+        """Drops the change history up to and including revision."""
+        self._call(_c.contiv_store_compact, self._ptr(), _u64_arg(revision, "revision"))
+
+    def lease_grant(self, ttl):
+        """A new lease of ttl seconds (1..3600); returns its id."""
+        lease = ctypes.c_uint64()
+        self._call(_c.contiv_store_lease_grant, self._ptr(), _u32_arg(ttl, "ttl"),
+                   ctypes.byref(lease))
+        return lease.value
+
+    def lease_keepalive(self, lease):
+        """Restarts the lease's TTL; NotFoundError if it expired."""
+        self._call(_c.contiv_store_lease_keepalive, self._ptr(), _u64_arg(lease, "lease"))
+
+    def lease_revoke(self, lease):
+        """Ends the lease now, deleting its keys; NotFoundError if none."""
+        self._call(_c.contiv_store_lease_revoke, self._ptr(), _u64_arg(lease, "lease"))
+
+    def txn(self):
+        """A new, empty transaction (Txn)."""
+        return Txn(self)
+
+    def __repr__(self):
+        if self._p is None:
+            return "<contiv.Store closed>"
+        return "<contiv.Store %s>" % self._url
+
+
+class Txn(_Bound):
+    """A store transaction (struct contiv_store_txn): comparisons on keys'
+    mod_revisions and puts and deletes applied all or nothing by commit().
+    Made by Store.txn(); a context manager that frees it at the end of the
+    with block. compare(), put() and delete() return the transaction, so
+    calls can be chained."""
+
+    def __init__(self, store):
+        if not isinstance(store, Store):
+            raise TypeError("store must be a contiv.Store, not %s" % type(store).__name__)
+        p = ctypes.c_void_p()
+        store._call(_c.contiv_store_txn_new, store._ptr(), ctypes.byref(p))
+        self._bind(store._ctx, p, store._ctxp)
+        self._store = store
+
+    def _release(self, p):
+        _c.contiv_store_txn_free(p)
+
+    @property
+    def store(self):
+        return self._store
+
+    def compare(self, key, mod_revision):
+        """Condition: key's mod_revision is mod_revision at commit (0: key
+        must not exist)."""
+        self._call(_c.contiv_store_txn_compare, self._ptr(), _text(key, "key"),
+                   _u64_arg(mod_revision, "mod_revision"))
+        return self
+
+    def put(self, key, value, lease=0):
+        self._call(_c.contiv_store_txn_put, self._ptr(), _text(key, "key"),
+                   _text(value, "value"), _u64_arg(lease, "lease"))
+        return self
+
+    def delete(self, key):
+        """Deletes key (a missing key is not an error in a transaction)."""
+        self._call(_c.contiv_store_txn_delete, self._ptr(), _text(key, "key"))
+        return self
+
+    def commit(self):
+        """Applies the transaction; returns the revision of the write.
+        ConflictError if a comparison failed (nothing written); NotFoundError
+        if a put names an expired lease; InvalidArgumentError if empty or
+        already committed."""
+        rev = ctypes.c_uint64()
+        self._call(_c.contiv_store_txn_commit, self._ptr(), ctypes.byref(rev))
+        return rev.value
+
+    def __repr__(self):
+        return "<contiv.Txn%s>" % ("" if self._p is not None else " closed")
+
+
+class Master(_Bound):
+    """netmaster's logic (struct contiv_master, master.h): Contiv's REST API
+    over a Store, one request at a time.
+
+    Master(ctx, store, max_body=None, version=None, self_url=None)
+
+    max_body: largest request body in bytes; None = 1 MiB
+    version:  text reported by /version; None = the library's version
+    self_url: this netmaster's URL ("http://host:port"), for /info and
+              leader election
+    """
+
+    def __init__(self, ctx, store, max_body=None, version=None, self_url=None):
+        _check_ctx(ctx)
+        if not isinstance(store, Store):
+            raise TypeError("store must be a contiv.Store, not %s" % type(store).__name__)
+        opts = _MasterOpts(sz=ctypes.sizeof(_MasterOpts))
+        if max_body is not None:
+            opts.max_body = _u32_arg(max_body, "max_body")
+        version_b = _text(version, "version", optional=True)
+        self_url_b = _text(self_url, "self_url", optional=True)
+        opts.version = version_b
+        opts.self_url = self_url_b
+        p = ctypes.c_void_p()
+        ctx._call(_c.contiv_master_new, ctx._ptr(), store._ptr(), ctypes.byref(opts),
+                  ctypes.byref(p))
+        self._bind(ctx, p)
+        self._store = store
+
+    def _release(self, p):
+        _c.contiv_master_unref(p)
+
+    @property
+    def store(self):
+        return self._store
+
+    def init(self):
+        """Creates what a first start needs (global defaults, tenant
+        "default"), keeping what is stored."""
+        self._call(_c.contiv_master_init, self._ptr())
+
+    def handle(self, method, path, body=b""):
+        """Serves one request: method "GET", "POST", "PUT" or "DELETE", path
+        with an optional "?query", body str, bytes, None, or any other value
+        to send JSON-encoded. Returns (status, body_text); request failures
+        are statuses (400, 404, 409, ...) with {"error": ..., "status": ...}
+        bodies, not exceptions."""
+        data = _json_body(body)
+        out = ctypes.c_void_p()
+        status = self._call(_c.contiv_master_handle, self._ptr(), _text(method, "method"),
+                            _text(path, "path"), data, 0 if data is None else len(data),
+                            ctypes.byref(out))
+        return status, _take_string(out) or ""
+
+    def campaign(self, ttl):
+        """Takes part in the leader election with a lease of ttl seconds;
+        returns (is_leader, leader_url). Call it every ttl/3 seconds."""
+        out = ctypes.c_void_p()
+        ret = self._call(_c.contiv_master_campaign, self._ptr(), _u32_arg(ttl, "ttl"),
+                         ctypes.byref(out))
+        return ret == 1, _take_string(out)
+
+    def resign(self):
+        """Gives up leadership now (also fine when not the leader)."""
+        self._call(_c.contiv_master_resign, self._ptr())
+
+    def __repr__(self):
+        return "<contiv.Master%s>" % ("" if self._p is not None else " closed")
+
+
+class Client(_Bound):
+    """A client of netmaster's REST API (struct contiv_client, client.h).
+
+    Client(ctx, url, timeout_ms=None, insecure=False, unix_socket=None,
+           auth_token=None)
+
+    url:         "http://host:port" or "https://host:port"
+    timeout_ms:  per-request timeout; None = 30000
+    insecure:    skip TLS certificate verification
+    unix_socket: connect through this unix socket instead of TCP
+    auth_token:  sent as "x-auth-token" with every request
+
+    Objects it returns belong to ctx. Raises UnavailableError when netmaster
+    cannot be reached; netmaster's error statuses become NotFoundError (404),
+    InvalidArgumentError (400), BusyError (409), UnavailableError (503) with
+    netmaster's message.
+    """
+
+    def __init__(self, ctx, url, timeout_ms=None, insecure=False, unix_socket=None,
+                 auth_token=None):
+        _check_ctx(ctx)
+        opts = _ClientOpts(sz=ctypes.sizeof(_ClientOpts), insecure=1 if insecure else 0)
+        if timeout_ms is not None:
+            opts.timeout_ms = _u32_arg(timeout_ms, "timeout_ms")
+        unix_socket_b = _text(unix_socket, "unix_socket", optional=True)
+        auth_token_b = _text(auth_token, "auth_token", optional=True)
+        opts.unix_socket = unix_socket_b
+        opts.auth_token = auth_token_b
+        url_b = _text(url, "url")
+        p = ctypes.c_void_p()
+        ctx._call(_c.contiv_client_new, ctx._ptr(), url_b, ctypes.byref(opts), ctypes.byref(p))
+        self._bind(ctx, p)
+        self._url = url if isinstance(url, str) else url.decode("utf-8", "replace")
+
+    def _release(self, p):
+        _c.contiv_client_unref(p)
+
+    @property
+    def url(self):
+        return self._url
+
+    def request(self, method, path, body=None):
+        """Sends one request (body str, bytes, None, or a value to send
+        JSON-encoded); returns (status, body_text). An HTTP error status is
+        an answer, not an exception."""
+        status = ctypes.c_long()
+        out = ctypes.c_void_p()
+        self._call(_c.contiv_client_request, self._ptr(), _text(method, "method"),
+                   _text(path, "path"), _text(_json_body(body), "body", optional=True),
+                   ctypes.byref(status), ctypes.byref(out))
+        return status.value, _take_string(out) or ""
+
+    def get_object(self, kind, key):
+        """The object of kind with key (Object); NotFoundError if none."""
+        p = ctypes.c_void_p()
+        self._call(_c.contiv_client_get_object, self._ptr(), _kind(kind), _text(key, "key"),
+                   ctypes.byref(p))
+        return Object._wrap(self._ctx, p, self._ctxp)
+
+    def put_object(self, obj):
+        """Creates or updates obj (an Object) on netmaster."""
+        if not isinstance(obj, Object):
+            raise TypeError("obj must be a contiv.Object, not %s" % type(obj).__name__)
+        self._call(_c.contiv_client_put_object, self._ptr(), obj._ptr())
+
+    def delete_object(self, kind, key):
+        self._call(_c.contiv_client_delete_object, self._ptr(), _kind(kind), _text(key, "key"))
+
+    def list_objects(self, kind, fn=None):
+        """The objects of kind, in key order: a list of Object; or, with fn,
+        calls fn(obj) for each (a true result stops, an exception stops and
+        propagates) and returns the number of calls."""
+        objects = []
+        calls = [0]
+        user = fn if fn is not None else objects.append
+
+        def on_object(objp, userdata):
+            calls[0] += 1
+            # Borrowed: take a reference for the wrapper.
+            obj = Object._wrap(self._ctx, ctypes.c_void_p(_c.contiv_object_ref(objp)),
+                               self._ctxp)
+            return user(obj)
+        cb = _Callback(on_object)
+        c_fn = _CLIENT_OBJECT_FN(cb)    # alive until the call returns
+        self._call_with(cb, _c.contiv_client_list_objects, self._ptr(), _kind(kind), c_fn,
+                        None)
+        return objects if fn is None else calls[0]
+
+    def __repr__(self):
+        if self._p is None:
+            return "<contiv.Client closed>"
+        return "<contiv.Client %s>" % self._url

@@ -44,4 +44,4 @@ if [ "${SANITIZERS:-no}" = yes ]; then
 	export LD_PRELOAD ASAN_OPTIONS
 fi
 
-exec "$PYTHON3" -m unittest -v test_contiv
+exec "$PYTHON3" -m unittest -v test_contiv test_store test_master_client
