@@ -27,6 +27,8 @@ echo "== shared store suite against $url"
 CONTIV_TEST_STORE_URL=$url CK_RUN_SUITE=store "$top_builddir/tests/check-all" || rc=1
 echo "== etcd-specific tests against $url"
 CONTIV_TEST_ETCD_URL=$url "$top_builddir/tests/check-store-etcd" || rc=1
+echo "== Python binding's store tests against $url"
+CONTIV_TEST_ETCD_URL=$url "$top_srcdir/tests/python/run-tests.sh" test_store || rc=1
 echo "== authentication (auth enabled on the same etcd, last)"
 pw=contiv-test-pw
 if ! command -v etcdctl >/dev/null 2>&1; then

@@ -196,7 +196,8 @@ int contiv_store_delete(struct contiv_store *store, const char *key, uint64_t *r
  * @fn: called for each key, in byte order of the keys
  * @userdata: passed to @fn
  * @ret_revision: where the store's revision at the time of the list is
- *   stored (watch from it to follow later changes), or NULL
+ *   stored (watch from it to follow later changes), or NULL; not written
+ *   when @fn stops the listing
  *
  * Lists a consistent snapshot.
  *
@@ -230,7 +231,8 @@ int contiv_store_get_revision(struct contiv_store *store, uint64_t *ret_revision
  * @userdata: passed to @fn
  * @ret_revision: where the revision to pass as @after_revision next time is
  *   stored (the last one delivered, or the store's revision when nothing
- *   changed), or NULL
+ *   changed), or NULL; not written when @fn stops the watch (the caller
+ *   knows which event it stopped at)
  *
  * Delivers the changes after @after_revision that exist now; if there are
  * none, waits up to @timeout_ms for some, then delivers those.

@@ -724,7 +724,9 @@ static int sq_list(struct contiv_store *store, const char *prefix, contiv_store_
 		if (stop != 0)
 			r = stop;
 	}
-	if (r == 0)
+	if (r != 0)
+		ret_revision = NULL;	/* stopped or failed: not written */
+	else
 		r = (int)(rows.n > INT_MAX ? INT_MAX : rows.n);
 	rows_free(&rows);
 	if (r >= 0 && ret_revision)
@@ -789,7 +791,9 @@ static int sq_watch(struct contiv_store *store, const char *prefix, uint64_t aft
 		if (stop != 0)
 			r = stop;
 	}
-	if (r == 0)
+	if (r != 0)
+		ret_revision = NULL;	/* stopped or failed: not written */
+	else
 		r = (int)(rows.n > INT_MAX ? INT_MAX : rows.n);
 out:
 	rows_free(&rows);

@@ -44,4 +44,6 @@ if [ "${SANITIZERS:-no}" = yes ]; then
 	export LD_PRELOAD ASAN_OPTIONS
 fi
 
-exec "$PYTHON3" -m unittest -v test_contiv test_store test_master_client
+# Arguments name the test modules to run (default: all).
+[ $# -gt 0 ] || set -- test_contiv test_store test_master_client
+exec "$PYTHON3" -m unittest -v "$@"
