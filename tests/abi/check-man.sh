@@ -19,7 +19,7 @@ if [ "$MANDOC" = no ] || ! command -v "$MANDOC" >/dev/null 2>&1; then
 	exit 77
 fi
 if [ $# -eq 0 ]; then
-	set -- "$top_srcdir"/man/*.3
+	set -- "$top_srcdir"/man/*.3 "$top_srcdir"/man/*.8
 fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/check-man.XXXXXX")
