@@ -17,5 +17,7 @@
 #include <contiv/store.h>
 #include <contiv/master.h>
 #include <contiv/client.h>
+#include <contiv/policy.h>
+#include <contiv/dp.h>
 
 #endif /* CONTIV_CONTIV_H */
