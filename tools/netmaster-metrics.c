@@ -113,7 +113,8 @@ static void addf(struct text *t, const char *fmt, ...)
 
 	while (!t->oom) {
 		va_start(ap, fmt);
-		n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+		/* no pointer arithmetic on a NULL buffer: that is undefined */
+		n = vsnprintf(t->buf ? t->buf + t->len : NULL, t->cap - t->len, fmt, ap);
 		va_end(ap);
 		if (n < 0) {
 			t->oom = true;
