@@ -631,7 +631,7 @@ START_TEST(election)
 	char *leader = NULL;
 	CONTIV_OPTS(contiv_master_opts, o1, .self_url = "http://a:9999");
 	CONTIV_OPTS(contiv_master_opts, o2, .self_url = "http://b:9999");
-	struct contiv_master *a = NULL;
+	struct contiv_master *a = NULL, *restarted = NULL;
 
 	master_test_begin("election");
 	ck_assert_int_eq(contiv_master_campaign(mm, 10, NULL), -EINVAL);	/* no self_url */
@@ -647,6 +647,13 @@ START_TEST(election)
 	ck_assert_int_eq(contiv_master_resign(a), 0);
 	ck_assert_int_eq(contiv_master_campaign(other, 10, NULL), 1);
 	ck_assert_int_eq(contiv_master_campaign(a, 10, NULL), 0);
+	/* a restart of the leader (same URL, old lease not held) takes over at once */
+	ck_assert_int_eq(contiv_master_new(mt.ctx, mt.store, &o2, &restarted), 0);
+	ck_assert_int_eq(contiv_master_campaign(restarted, 10, &leader), 1);
+	ck_assert_str_eq(leader, "http://b:9999");
+	free(leader);
+	ck_assert_int_eq(contiv_master_campaign(a, 10, NULL), 0);
+	contiv_master_unref(restarted);
 	contiv_master_unref(a);
 	contiv_master_unref(other);
 }

@@ -5,7 +5,7 @@ top_srcdir=${top_srcdir:-$(dirname "$0")/..}
 top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/lib/etcd.sh"
 
-BASE=${CONTIV_TEST_ETCD_CLUSTER_BASE:-23801}
+BASE=${CONTIV_TEST_ETCD_CLUSTER_BASE:-$(etcd_free_ports 6)}
 
 if ! etcd_available; then
 	echo "SKIP: $ETCD_BIN (Debian package etcd-server) or curl not installed"

@@ -5,7 +5,7 @@ top_srcdir=${top_srcdir:-$(dirname "$0")/..}
 top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/lib/etcd.sh"
 
-CLIENT_PORT=${CONTIV_TEST_ETCD_PORT:-23791}
+CLIENT_PORT=${CONTIV_TEST_ETCD_PORT:-$(etcd_free_ports 2)}
 PEER_PORT=$((CLIENT_PORT + 1))
 
 if ! etcd_available; then

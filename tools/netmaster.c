@@ -21,11 +21,16 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+#include <json-c/json.h>
 #include <microhttpd.h>
 
 #include <contiv/contiv.h>
+
+#include "netmaster.h"
 
 #if MHD_VERSION < 0x00097002
 typedef int MHD_RESULT;
@@ -41,33 +46,17 @@ static struct {
 	const char *store_url;
 	const char *listen;
 	const char *socket_path;
+	const char *advertise_url;
+	unsigned lease_ttl;
 	int log_level;
-	char self_url[300];
+	bool use_syslog;
+	char self_url[NM_URL_MAX];
 } cfg = {
 	.store_url = "sqlite:///var/lib/contiv/state.db",
 	.listen = "127.0.0.1:9999",
+	.lease_ttl = 10,
 	.log_level = LOG_INFO,
 };
-
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void logmsg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logmsg(int prio, const char *fmt, ...)
-{
-	static const char *const names[] = { "emerg", "alert", "crit", "error", "warning",
-					     "notice", "info", "debug" };
-	va_list ap;
-
-	if (prio > cfg.log_level)
-		return;
-	pthread_mutex_lock(&log_lock);
-	fprintf(stderr, "netmaster: %s: ", names[prio & 7]);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	pthread_mutex_unlock(&log_lock);
-}
 
 static void lib_log(struct contiv_ctx *ctx, int priority, const char *file, int line,
 		    const char *fn, const char *message, void *userdata)
@@ -76,30 +65,41 @@ static void lib_log(struct contiv_ctx *ctx, int priority, const char *file, int 
 	(void)file;
 	(void)line;
 	(void)userdata;
-	logmsg(priority, "%s: %s", fn, message);
+	nm_log(priority, "%s: %s", fn, message);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- per-thread master ---- */
 
-struct worker {
-	struct contiv_ctx *ctx;
-	struct contiv_store *store;
-	struct contiv_master *master;
-};
+static bool sqlite_store;
+static pthread_mutex_t sqlite_write_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static pthread_key_t worker_key;
 
-static void worker_free(void *p)
+void nm_worker_close(struct nm_worker *w)
 {
-	struct worker *w = p;
-
-	contiv_master_unref(w->master);
+	w->master = contiv_master_unref(w->master);
 	contiv_store_unref(w->store);
+	w->store = NULL;
 	contiv_ctx_unref(w->ctx);
-	free(w);
+	w->ctx = NULL;
 }
 
-static int worker_open(struct worker *w)
+static void worker_free(void *p)
+{
+	if (p)
+		nm_worker_close(p);
+	free(p);
+}
+
+int nm_worker_open(struct nm_worker *w)
 {
 	CONTIV_OPTS(contiv_master_opts, mo, .max_body = MAX_BODY, .self_url = cfg.self_url);
 	int r = contiv_ctx_new(NULL, &w->ctx);
@@ -112,21 +112,21 @@ static int worker_open(struct worker *w)
 	if (r == 0)
 		r = contiv_master_new(w->ctx, w->store, &mo, &w->master);
 	if (r < 0)
-		logmsg(LOG_ERR, "store %s: %s", cfg.store_url, contiv_ctx_get_error(w->ctx));
+		nm_log(LOG_ERR, "store %s: %s", cfg.store_url, contiv_ctx_get_error(w->ctx));
 	return r;
 }
 
 /* The calling thread's master, made on first use. */
 static struct contiv_master *thread_master(void)
 {
-	struct worker *w = pthread_getspecific(worker_key);
+	struct nm_worker *w = pthread_getspecific(worker_key);
 
 	if (w)
 		return w->master;
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		return NULL;
-	if (worker_open(w) < 0) {
+	if (nm_worker_open(w) < 0) {
 		worker_free(w);
 		return NULL;
 	}
@@ -141,23 +141,41 @@ struct request {
 	size_t len;
 	bool too_big;
 	bool answered;
+	double start;
 };
 
 static MHD_RESULT send_answer(struct MHD_Connection *con, int status, const char *body,
-			      bool text)
+			      size_t len, const char *ctype)
 {
-	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(body), (void *)body,
+	struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)body,
 								     MHD_RESPMEM_MUST_COPY);
 	MHD_RESULT ret;
 
 	if (!resp)
 		return MHD_NO;
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-				text ? "text/plain; version=0.0.4" : "application/json");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	ret = MHD_queue_response(con, (unsigned)status, resp);
 	MHD_destroy_response(resp);
 	return ret;
 }
+
+/* Answers, counts and logs one request. */
+static MHD_RESULT finish(struct MHD_Connection *con, const char *method, const char *path,
+			 struct request *req, int status, const char *body, size_t len,
+			 const char *ctype, const char *forwarded_to)
+{
+	double took = now_s() - req->start;
+
+	nm_metrics_observe(method, status, took, forwarded_to != NULL);
+	nm_log(status == 500 ? LOG_ERR : status >= 500 ? LOG_WARNING : LOG_DEBUG,
+	       "%s %s -> %d (%.3f ms)%s%s", method, path, status, took * 1e3,
+	       forwarded_to ? " via leader " : "", forwarded_to ? forwarded_to : "");
+	return send_answer(con, status, body, len, ctype);
+}
+
+#define JSON "application/json"
+#define ERROR_ANSWER(con, method, path, req, status, text) \
+	finish(con, method, path, req, status, text, sizeof(text) - 1, JSON, NULL)
 
 static MHD_RESULT add_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
@@ -169,25 +187,107 @@ static MHD_RESULT add_arg(void *cls, enum MHD_ValueKind kind, const char *key, c
 	return MHD_YES;
 }
 
-/* The one dispatch point: a complete request to the master, its answer back. */
+/* Writes go to the leader; reads (the store is shared) are served here. */
+static bool is_write(const char *method)
+{
+	return strcmp(method, "GET") && strcmp(method, "HEAD");
+}
+
+/*
+ * /info with this process's view of the election: the master answering
+ * (this connection's) does not campaign, the election thread's does, and
+ * between a leader's lease running out and the next campaign no key names
+ * anyone.
+ */
+static char *info_with_view(const char *text)
+{
+	struct json_object *obj = json_tokener_parse(text);
+	char leader[NM_URL_MAX], *ans = NULL;
+	bool is_leader = nm_leader(leader);
+
+	if (!obj)
+		return NULL;
+	json_object_object_add(obj, "leader-url",
+			       json_object_new_string(is_leader ? cfg.self_url : leader));
+	json_object_object_add(obj, "current-state",
+			       json_object_new_string(is_leader ? "leader" : *leader ? "follower" :
+											 "candidate"));
+	ans = strdup(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
+							      JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(obj);
+	return ans;
+}
+
+/* The one dispatch point: a complete request to the master (or the leader), its answer back. */
 static MHD_RESULT serve(struct MHD_Connection *con, const char *method, const char *url,
 			struct request *req)
 {
-	struct contiv_master *m = thread_master();
-	char path[4096], query[512] = "", *out = NULL;
+	struct contiv_master *m;
+	char path[4096], query[512] = "", *out = NULL, leader[NM_URL_MAX];
 	int status;
 
-	if (!m)
-		return send_answer(con, 503, "{\"error\":\"state store unavailable\",\"status\":503}", false);
 	MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, add_arg, query);
 	snprintf(path, sizeof(path), "%s%s%s", url, *query ? "?" : "", query);
-	status = contiv_master_handle(m, method, path, req->body, req->len, &out);
-	if (status < 0) {
-		logmsg(LOG_ERR, "%s %s: %s", method, url, strerror(-status));
-		return send_answer(con, 500, "{\"error\":\"internal error\",\"status\":500}", false);
+	if (is_write(method) && !nm_leader(leader)) {
+		struct nm_answer ans;
+		MHD_RESULT ret;
+
+		if (MHD_lookup_connection_value(con, MHD_HEADER_KIND, NM_FORWARDED_HEADER))
+			return ERROR_ANSWER(con, method, path, req, 503,
+					    "{\"error\":\"forwarded to a netmaster that is not the leader (leadership is changing); try again\",\"status\":503}");
+		if (!*leader)
+			return ERROR_ANSWER(con, method, path, req, 503,
+					    "{\"error\":\"no netmaster leader elected yet\",\"status\":503}");
+		nm_forward(leader, method, path,
+			   MHD_lookup_connection_value(con, MHD_HEADER_KIND,
+						       MHD_HTTP_HEADER_CONTENT_TYPE),
+			   req->body, req->len, &ans);
+		if (ans.transport_error)
+			nm_election_poke();	/* the leader may be gone: look again now */
+		ret = finish(con, method, path, req, ans.status, ans.body ? ans.body : "", ans.len,
+			     ans.ctype, leader);
+		free(ans.body);
+		return ret;
 	}
-	logmsg(status >= 500 ? LOG_WARNING : LOG_INFO, "%s %s -> %d", method, path, status);
-	MHD_RESULT ret = send_answer(con, status, out, !strcmp(url, "/metrics"));
+	m = thread_master();
+	if (!m)
+		return ERROR_ANSWER(con, method, path, req, 503,
+				    "{\"error\":\"state store unavailable\",\"status\":503}");
+	/*
+	 * SQLite has one writer at a time; writers that wait in its busy
+	 * handler sleep in steps of up to 100 ms, so the threads of this
+	 * process queue on a mutex instead (other processes still share the
+	 * file through SQLite's locking).
+	 */
+	if (sqlite_store && is_write(method)) {
+		pthread_mutex_lock(&sqlite_write_lock);
+		status = contiv_master_handle(m, method, path, req->body, req->len, &out);
+		pthread_mutex_unlock(&sqlite_write_lock);
+	} else {
+		status = contiv_master_handle(m, method, path, req->body, req->len, &out);
+	}
+	if (status < 0) {
+		nm_log(LOG_ERR, "%s %s: %s", method, url, strerror(-status));
+		return ERROR_ANSWER(con, method, path, req, 500,
+				    "{\"error\":\"internal error\",\"status\":500}");
+	}
+	/* the server's additions: its view of the election, its counters */
+	bool info = !strcmp(url, "/info"), metrics = !strcmp(url, "/metrics");
+
+	if ((info || metrics) && status == 200) {
+		char *all = info ? info_with_view(out) : nm_metrics_append(out);
+
+		contiv_free(out);
+		if (!all)
+			return ERROR_ANSWER(con, method, path, req, 500,
+					    "{\"error\":\"out of memory\",\"status\":500}");
+		MHD_RESULT ret = finish(con, method, path, req, status, all, strlen(all),
+					info ? JSON : "text/plain; version=0.0.4", NULL);
+
+		free(all);
+		return ret;
+	}
+	MHD_RESULT ret = finish(con, method, path, req, status, out, strlen(out), JSON, NULL);
 
 	contiv_free(out);
 	return ret;
@@ -208,13 +308,13 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *con, const char *
 		req = calloc(1, sizeof(*req));
 		if (!req)
 			return MHD_NO;
+		req->start = now_s();
 		*con_cls = req;
 		if (cl && strtoull(cl, NULL, 10) > MAX_BODY) {
 			/* answer before reading the body; MHD then closes the connection */
 			req->answered = true;
-			logmsg(LOG_INFO, "%s %s -> 413", method, url);
-			return send_answer(con, 413, "{\"error\":\"request body too large\",\"status\":413}",
-					   false);
+			return ERROR_ANSWER(con, method, url, req, 413,
+					    "{\"error\":\"request body too large\",\"status\":413}");
 		}
 		return MHD_YES;
 	}
@@ -238,7 +338,8 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *con, const char *
 		return MHD_YES;
 	req->answered = true;
 	if (req->too_big)
-		return send_answer(con, 413, "{\"error\":\"request body too large\",\"status\":413}", false);
+		return ERROR_ANSWER(con, method, url, req, 413,
+				    "{\"error\":\"request body too large\",\"status\":413}");
 	return serve(con, method, url, req);
 }
 
@@ -272,7 +373,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	(void)cls;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	buf[strcspn(buf, "\n")] = '\0';
-	logmsg(LOG_DEBUG, "httpd: %s", buf);
+	nm_log(LOG_DEBUG, "httpd: %s", buf);
 }
 
 static struct MHD_Daemon *start(const struct sockaddr_in *sin, int listen_fd)
@@ -281,6 +382,7 @@ static struct MHD_Daemon *start(const struct sockaddr_in *sin, int listen_fd)
 			 MHD_USE_ERROR_LOG;
 
 	return MHD_start_daemon(flags, sin ? ntohs(sin->sin_port) : 0, NULL, NULL, on_request, NULL,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				sin ? MHD_OPTION_SOCK_ADDR : MHD_OPTION_LISTEN_SOCKET,
 				sin ? (void *)sin : (void *)(intptr_t)listen_fd,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT,
@@ -288,7 +390,6 @@ static struct MHD_Daemon *start(const struct sockaddr_in *sin, int listen_fd)
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, 128u,
 				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 				MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, NULL,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_END);
 }
 
@@ -302,8 +403,12 @@ static void usage(FILE *f)
 		"  --store URL            state store (default sqlite:///var/lib/contiv/state.db;\n"
 		"                         etcd://host:port[,host:port] for several netmasters)\n"
 		"  --listen-url HOST:PORT address to serve the REST API on (default 127.0.0.1:9999)\n"
+		"  --advertise-url URL    this netmaster's URL as the others reach it, for the\n"
+		"                         election and forwarding (default http://<listen-url>)\n"
+		"  --lease-ttl SECONDS    leadership lease (default 10; renewed every third)\n"
 		"  --socket PATH          also serve on this unix socket (mode 0600)\n"
 		"  --log-level LEVEL      error, warning, info (default) or debug\n"
+		"  --syslog               log to syslog (daemon) instead of stderr\n"
 		"  --help                 show this help\n"
 		"  --version              show the version\n");
 }
@@ -378,6 +483,9 @@ int main(int argc, char **argv)
 		{ "listen-url", required_argument, NULL, 'l' },
 		{ "socket", required_argument, NULL, 'u' },
 		{ "log-level", required_argument, NULL, 'L' },
+		{ "advertise-url", required_argument, NULL, 'a' },
+		{ "lease-ttl", required_argument, NULL, 't' },
+		{ "syslog", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -407,6 +515,30 @@ int main(int argc, char **argv)
 				return EXIT_STARTUP;
 			}
 			break;
+		case 'a':
+			cfg.advertise_url = optarg;
+			if ((strncmp(optarg, "http://", 7) && strncmp(optarg, "https://", 8)) ||
+			    strlen(optarg) >= sizeof(cfg.self_url) || strpbrk(optarg, " \"\\")) {
+				fprintf(stderr, "netmaster: --advertise-url \"%s\": expected http://HOST:PORT\n",
+					optarg);
+				return EXIT_STARTUP;
+			}
+			break;
+		case 't': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+
+			if (!*optarg || *end || v < 2 || v > 3600) {
+				fprintf(stderr, "netmaster: --lease-ttl \"%s\": expected 2..3600 seconds\n",
+					optarg);
+				return EXIT_STARTUP;
+			}
+			cfg.lease_ttl = (unsigned)v;
+			break;
+		}
+		case 'S':
+			cfg.use_syslog = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -427,39 +559,53 @@ int main(int argc, char **argv)
 			cfg.listen);
 		return EXIT_STARTUP;
 	}
-	if (pthread_key_create(&worker_key, worker_free) != 0)
+	if (cfg.advertise_url)
+		snprintf(cfg.self_url, sizeof(cfg.self_url), "%s", cfg.advertise_url);
+	nm_log_setup(cfg.log_level, cfg.use_syslog);
+	sqlite_store = !strncmp(cfg.store_url, "sqlite:", 7);
+	if (pthread_key_create(&worker_key, worker_free) != 0 ||
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return EXIT_STARTUP;
-	/* The main thread's master sets up the store (default tenant, global). */
-	m = thread_master();
-	if (!m || contiv_master_init(m) < 0) {
-		logmsg(LOG_ERR, "cannot initialise the state in %s", cfg.store_url);
-		return EXIT_STARTUP;
-	}
+	nm_forward_thread_init();
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);	/* inherited by the server's threads */
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);	/* inherited by all other threads */
 	signal(SIGPIPE, SIG_IGN);
+	/* The main thread's master sets up the store (default tenant, global). */
+	m = thread_master();
+	if (!m || contiv_master_init(m) < 0) {
+		nm_log(LOG_ERR, "cannot initialise the state in %s", cfg.store_url);
+		return EXIT_STARTUP;
+	}
+	/* One campaign before serving, so the first request finds a leader. */
+	if (nm_election_start(cfg.self_url, cfg.lease_ttl) < 0) {
+		nm_log(LOG_ERR, "cannot start the election over %s", cfg.store_url);
+		return EXIT_STARTUP;
+	}
 	tcp = start(&sin, -1);
 	if (!tcp) {
-		logmsg(LOG_ERR, "cannot listen on %s: %s", cfg.listen, strerror(errno));
+		nm_log(LOG_ERR, "cannot listen on %s: %s", cfg.listen, strerror(errno));
+		nm_election_stop();
 		return EXIT_STARTUP;
 	}
 	if (cfg.socket_path) {
 		ufd = unix_listener(cfg.socket_path);
 		unx = ufd >= 0 ? start(NULL, ufd) : NULL;
 		if (!unx) {
-			logmsg(LOG_ERR, "cannot listen on %s: %s", cfg.socket_path,
+			nm_log(LOG_ERR, "cannot listen on %s: %s", cfg.socket_path,
 			       strerror(ufd < 0 ? -ufd : errno));
 			MHD_stop_daemon(tcp);
+			nm_election_stop();
 			return EXIT_STARTUP;
 		}
 	}
-	logmsg(LOG_INFO, "serving %s on %s%s%s (store %s)", contiv_version(), cfg.self_url,
-	       cfg.socket_path ? " and " : "", cfg.socket_path ? cfg.socket_path : "",
-	       cfg.store_url);
+	nm_log(LOG_INFO, "serving %s on %s as %s%s%s (store %s, lease %u s)", contiv_version(),
+	       cfg.listen, cfg.self_url, cfg.socket_path ? " and " : "",
+	       cfg.socket_path ? cfg.socket_path : "", cfg.store_url, cfg.lease_ttl);
 	sigwait(&sigs, &sig);
-	logmsg(LOG_INFO, "signal %d: stopping", sig);
+	nm_log(LOG_INFO, "signal %d: stopping", sig);
+	nm_election_stop();	/* resign first: a follower takes over without waiting for the lease */
 	if (unx)
 		MHD_stop_daemon(unx);
 	MHD_stop_daemon(tcp);
@@ -467,5 +613,6 @@ int main(int argc, char **argv)
 		unlink(cfg.socket_path);
 	worker_free(pthread_getspecific(worker_key));
 	pthread_setspecific(worker_key, NULL);
+	curl_global_cleanup();
 	return 0;
 }

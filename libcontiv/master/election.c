@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include <contiv/contiv.h>
 
@@ -26,17 +27,34 @@ static int leader_url(struct contiv_master *m, char **ret)
 	return 0;
 }
 
+/*
+ * Takes the key if it is absent, or if it holds our own URL under a lease we
+ * do not hold: that is a previous run of this netmaster (killed, restarted
+ * before its lease ran out), and waiting for that lease would only delay
+ * writes by up to a TTL.
+ */
 static int try_take(struct contiv_master *m, uint32_t ttl)
 {
 	struct contiv_store_txn *txn = NULL;
-	uint64_t lease = 0;
-	int r = contiv_store_lease_grant(m->store, ttl, &lease);
+	char *current = NULL;
+	uint64_t lease = 0, rev = 0;
+	int r = contiv_store_get(m->store, CONTIV__K_LEADER, &current, &rev);
 
+	if (r == -ENOENT)
+		rev = 0;
+	else if (r < 0)
+		return r;
+	else if (strcmp(current, m->self_url)) {
+		free(current);
+		return 0;	/* someone else leads */
+	}
+	free(current);
+	r = contiv_store_lease_grant(m->store, ttl, &lease);
 	if (r < 0)
 		return r;
 	r = contiv_store_txn_new(m->store, &txn);
 	if (r == 0)
-		r = contiv_store_txn_compare(txn, CONTIV__K_LEADER, 0);
+		r = contiv_store_txn_compare(txn, CONTIV__K_LEADER, rev);
 	if (r == 0)
 		r = contiv_store_txn_put(txn, CONTIV__K_LEADER, m->self_url, lease);
 	if (r == 0)

@@ -41,10 +41,13 @@ int contiv__info_handle(struct contiv__req *req)
 	contiv__json_add_str(ans, "local-ip", self);
 	contiv__json_add_str(ans, "self-url", self);
 	contiv__json_add_str(ans, "leader-url", leader ? leader : self);
-	/* Without an election (one netmaster) this one serves writes: leader. */
+	/*
+	 * Without an election (one netmaster) this one serves writes: leader.
+	 * Otherwise the leader key, attached to the winner's lease, names it
+	 * (the master that campaigns need not be the one answering).
+	 */
 	contiv__json_add_str(ans, "current-state",
-			     !leader || (req->m->lease && !strcmp(leader, self)) ? "leader" :
-										 "follower");
+			     !leader || !strcmp(leader, self) ? "leader" : "follower");
 	contiv__json_add_str(ans, "version", req->m->version);
 	free(leader);
 	return contiv__reply_json(req, ans);
@@ -66,7 +69,8 @@ static void addf(struct text *t, const char *fmt, ...)
 		return;
 	for (;;) {
 		va_start(ap, fmt);
-		n = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+		/* no pointer arithmetic on a NULL buffer: that is undefined */
+		n = vsnprintf(t->buf ? t->buf + t->len : NULL, t->cap - t->len, fmt, ap);
 		va_end(ap);
 		if (n < 0) {
 			t->oom = true;

@@ -31,6 +31,21 @@ etcd_port_free() {
 	! curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/" 2>/dev/null
 }
 
+# etcd_free_ports <count>: prints the first of <count> consecutive ports in
+# 20000..23999 (below the netmaster tests' range and the ephemeral range) on
+# which nothing listens, so several test runs on one machine do not collide.
+etcd_free_ports() {
+	for _ in $(seq 50); do
+		base=$((20000 + $(od -An -N2 -tu2 /dev/urandom) % 3990))
+		ok=1
+		for i in $(seq 0 $(($1 - 1))); do
+			etcd_port_free $((base + i)) || { ok=0; break; }
+		done
+		[ "$ok" = 1 ] && { echo "$base"; return 0; }
+	done
+	return 1
+}
+
 # etcd_member <dir> <name> <client_port> <peer_port> <initial_cluster>
 etcd_member() {
 	mkdir -p "$1" || return 1
