@@ -25,6 +25,7 @@
 #include <netlink/route/neighbour.h>
 
 #include "dp-private.h"
+#include "qos.h"
 #include "links-private.h"
 
 struct state {
@@ -174,6 +175,18 @@ static int remote_fn(struct rtnl_neigh *n, void *userdata)
 	return emit(st, "remote", key, d);
 }
 
+static int qos_item(const char *what, const char *key, const char *detail, void *userdata)
+{
+	struct state *st = userdata;
+	int r = st->fn(what, key, detail, st->userdata);
+
+	if (r)
+		st->stop = r;
+	else
+		st->count++;
+	return r;
+}
+
 CONTIV_EXPORT int contiv_dp_read_state(struct contiv_dp *dp, contiv_dp_state_fn fn, void *userdata)
 {
 	struct state st = { .dp = dp, .fn = fn, .userdata = userdata };
@@ -218,6 +231,12 @@ CONTIV_EXPORT int contiv_dp_read_state(struct contiv_dp *dp, contiv_dp_state_fn 
 			r = contiv__error(dp->ctx, r, "dp: reading the FDB of %s: %s", n, strerror(-r));
 			goto out;
 		}
+	}
+	/* Shaping (qos.c), through qos_item() so a stop is told from a count. */
+	if (!st.stop) {
+		r = contiv__dp_qos_read_state(dp, qos_item, &st);
+		if (r < 0 && !st.stop)
+			goto out;
 	}
 	r = st.stop ? st.stop : st.count;
 out:
