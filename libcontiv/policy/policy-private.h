@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Inside the policy layer: the compiled, datapath-neutral program. Shared
+ * with the dp layer (dp/nft*.c), which loads it into nftables.
+ */
+#ifndef CONTIV_POLICY_PRIVATE_H
+#define CONTIV_POLICY_PRIVATE_H
+
+#include "libcontiv-private.h"
+#include <contiv/policy.h>
+
+/* Dimensions of a cell, in the order of the datapath's lookup key. */
+enum {
+	CPOL_SGID = 0,	/* source group id (0 = in no group) */
+	CPOL_DGID,	/* destination group id */
+	CPOL_PROTO,	/* IP protocol 0..255 */
+	CPOL_PORT,	/* transport destination port 0..65535 */
+	CPOL_SADDR,	/* IPv4 source address */
+	CPOL_DADDR,	/* IPv4 destination address */
+	CPOL_NDIMS
+};
+
+/* Direction of a rule, and of the cell table that judges it. */
+enum { CPOL_OUT = 0, CPOL_IN = 1 };
+
+/* A group with its id (1..n, in the order of the group keys). */
+struct cpol_group {
+	const char *key;
+	uint32_t id;
+	uint32_t dscp;		/* of its netprofile; 0 = none */
+};
+
+/* An endpoint of a group (or of none: gid 0), identified by bridge + address. */
+struct cpol_member {
+	char bridge[16];
+	uint32_t addr;		/* host byte order */
+	uint32_t gid;
+	uint32_t dscp;
+	const char *endpoint;
+};
+
+/* A rule as applied to one group (a policy attached to n groups: n of these). */
+struct cpol_rule {
+	const char *rule_key;
+	const char *group_key;
+	uint32_t index;		/* names its datapath chain "r<index>" */
+	uint8_t dir;
+	bool deny;
+	uint32_t priority;
+	uint32_t lo[CPOL_NDIMS], hi[CPOL_NDIMS];
+};
+
+/* A cell of a direction's table: a box of the key space with its rule. */
+struct cpol_cell {
+	uint32_t lo[CPOL_NDIMS], hi[CPOL_NDIMS];
+	uint32_t rule;		/* index into rules */
+};
+
+struct cpol_table {
+	struct cpol_cell *cells;
+	size_t n, cap;
+	bool addrs;		/* the key includes CPOL_SADDR and CPOL_DADDR */
+};
+
+struct cpol_subnet {
+	uint32_t first, last;
+};
+
+struct cpol_dnat {
+	uint8_t proto;		/* 6 or 17 */
+	uint16_t host_port;
+	uint32_t addr;
+	uint16_t port;
+};
+
+struct cpol_tag {
+	char *network;
+	uint32_t encap, tag;
+};
+
+struct cpol_objs {
+	struct contiv_object **v;
+	size_t n, cap;
+};
+
+struct contiv_policy {
+	int refcount;
+	struct contiv_ctx *ctx;
+	bool compiled;
+	struct cpol_objs objs[__CONTIV_OBJECT_MAX];
+	struct cpol_tag *tags;
+	size_t ntags;
+	struct cpol_dnat *dnat;
+	size_t ndnat;
+
+	/* compiled */
+	struct cpol_group *groups;
+	size_t ngroups;
+	struct cpol_member *members;
+	size_t nmembers;
+	struct cpol_rule *rules;
+	size_t nrules;
+	struct cpol_table tables[2];	/* CPOL_OUT, CPOL_IN */
+	struct cpol_subnet *snat;
+	size_t nsnat;
+	char (*bridges)[16];
+	size_t nbridges;
+	uint32_t dscps[64];		/* distinct DSCP values in use */
+	size_t ndscps;
+};
+
+/* cells.c: partitions the key space of one direction. */
+int contiv__policy_build_table(struct contiv_policy *p, uint8_t dir);
+/* The maximum value of each dimension. */
+extern const uint32_t contiv__policy_dim_max[CPOL_NDIMS];
+
+#endif
