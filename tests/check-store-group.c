@@ -391,9 +391,14 @@ static void *job_main(void *arg)
 	return NULL;
 }
 
+static void job_open(struct job *j, const struct contiv_store_opts *opts)
+{
+	ck_assert_int_eq(contiv_ctx_new(NULL, &j->ctx), 0);
+	ck_assert_int_eq(contiv_store_open(j->ctx, t.url, opts, &j->store), 0);
+}
+
 static void job_start(struct job *j)
 {
-	ck_assert_int_eq(store_test_open(&t, &j->ctx, &j->store), 0);
 	ck_assert_int_eq(pthread_create(&j->tid, NULL, job_main, j), 0);
 }
 
@@ -435,6 +440,9 @@ START_TEST(group_refusals)
 	jobs[6].kind = JOB_DELETE;			/* a plain delete */
 	snprintf(lead.key, sizeof(lead.key), "%s", store_test_key(&t, "lead"));
 
+	job_open(&lead, NULL);
+	for (int i = 0; i < K; i++)
+		job_open(&jobs[i], NULL);
 	/* another connection holds the write lock: the first writer leads and waits for it */
 	ck_assert_int_eq(sqlite3_open_v2(t.path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
@@ -507,26 +515,26 @@ END_TEST
 START_TEST(group_failure)
 {
 	enum { K = 4 };
-	CONTIV_OPTS(contiv_store_opts, o, .timeout_ms = 300);
+	CONTIV_OPTS(contiv_store_opts, o, .timeout_ms = 1000);
 	struct job jobs[K];
 	sqlite3 *db = NULL;
 	uint64_t rev = 0;
 
 	BEGIN(STORE_TEST_OPEN);
 	ck_assert_int_eq(contiv_store_put(t.store, store_test_key(&t, "x"), "v", NULL), 0);
-	ck_assert_int_eq(sqlite3_open_v2(t.path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	for (int i = 0; i < K; i++) {
 		char name[16];
 
 		snprintf(name, sizeof(name), "f%d", i);
 		jobs[i] = (struct job){ .kind = JOB_PUT };
 		snprintf(jobs[i].key, sizeof(jobs[i].key), "%s", store_test_key(&t, name));
-		ck_assert_int_eq(contiv_ctx_new(NULL, &jobs[i].ctx), 0);
-		/* the leader (the first) gives up on the lock after 300 ms */
-		ck_assert_int_eq(contiv_store_open(jobs[i].ctx, t.url, i == 0 ? &o : NULL,
-						   &jobs[i].store), 0);
-		ck_assert_int_eq(pthread_create(&jobs[i].tid, NULL, job_main, &jobs[i]), 0);
+		/* the leader (the first) gives up on the lock after 1 s */
+		job_open(&jobs[i], i == 0 ? &o : NULL);
+	}
+	ck_assert_int_eq(sqlite3_open_v2(t.path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	for (int i = 0; i < K; i++) {
+		job_start(&jobs[i]);
 		wait_queued(t.store, (unsigned)i);
 	}
 	/* the first fails alone (its group started before the others queued) */
