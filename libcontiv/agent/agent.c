@@ -864,14 +864,14 @@ static int answer_error(char **ret_body, int status, const char *fmt, ...)
 		return -ENOMEM;
 	json_object_object_add(o, "error", json_object_new_string(msg));
 	json_object_object_add(o, "status", json_object_new_int(status));
-	*ret_body = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	*ret_body = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return *ret_body ? status : -ENOMEM;
 }
 
 static int answer_json(char **ret_body, struct json_object *o)
 {
-	*ret_body = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	*ret_body = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return *ret_body ? 200 : -ENOMEM;
 }

@@ -41,7 +41,7 @@ cluster_require() {
 		echo "SKIP: needs root (network namespaces)"
 		exit 77
 	fi
-	for t in ip curl busybox; do
+	for t in ip curl busybox jq; do
 		if ! command -v "$t" >/dev/null 2>&1; then
 			echo "SKIP: $t is not installed"
 			exit 77
@@ -67,6 +67,7 @@ netplugin_start() {
 		--vtep-ip "10.200.0.$i" --netmaster "$CL_URL" --socket "$CL_DIR/$h.sock" \
 		--log-level "${CL_LOG_LEVEL:-info}" >>"$CL_DIR/$h.log" 2>&1 &
 	echo $! >"$CL_DIR/$h.pid"
+	disown $!
 	for _ in $(seq 100); do
 		[ -S "$CL_DIR/$h.sock" ] && return 0
 		sleep 0.05
@@ -115,6 +116,7 @@ cluster_up() {
 	ip netns exec "$CL_FABRIC" "$CL_TOP/tools/netmaster" --store "sqlite://$CL_DIR/state.db" \
 		--listen-url "$CL_MASTER_IP:9999" >"$CL_DIR/netmaster.log" 2>&1 &
 	echo $! >"$CL_DIR/netmaster.pid"
+	disown $!
 	for _ in $(seq 100); do
 		netctl version >/dev/null 2>&1 && break
 		sleep 0.05
@@ -173,7 +175,7 @@ container_del() {
 
 # The IPv4 address of a container (without the prefix length).
 cip() {
-	sed -n 's/.*"ipv4":"\([0-9.]*\)\/.*/\1/p' "$CL_DIR/c-$1.json"
+	jq -r '.ipv4 // empty' "$CL_DIR/c-$1.json" | cut -d/ -f1
 }
 
 # Runs a command in a container's namespace.
@@ -245,6 +247,7 @@ tcp_listen() {
 	cexec "$1" sh -c "while :; do echo hello | busybox nc -l -p $2 >/dev/null 2>&1; done" \
 		>/dev/null 2>&1 &
 	echo $! >"$CL_DIR/nc-$1-$2.pid"
+	disown $!
 	sleep 0.3
 }
 
