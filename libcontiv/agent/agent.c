@@ -88,6 +88,7 @@ struct contiv_agent {
 	int64_t revision;
 	bool synced;		/* a snapshot was received */
 	bool kernel_read;	/* the kernel was read back once */
+	bool dirty;		/* the last reconciliation failed: retry fully */
 	VEC(struct item) items;
 	VEC(struct net_applied) nets;
 	VEC(struct remote_applied) remotes;
@@ -838,10 +839,11 @@ CONTIV_EXPORT int contiv_agent_sync(struct contiv_agent *agent, int timeout_ms)
 	json_object_put(root);
 	agent->revision = rev;
 	agent->synced = true;
-	if (snapshot || n > 0) {
+	if (snapshot || n > 0 || agent->dirty) {
 		contiv_dbg(agent->ctx, "agent: %s at revision %" PRId64 ", %d items",
 			   snapshot ? "snapshot" : "changes", rev, n);
-		r = reconcile(agent, snapshot);
+		r = reconcile(agent, snapshot || agent->dirty);
+		agent->dirty = r < 0;
 		if (r < 0)
 			return r;
 	}
