@@ -514,7 +514,14 @@ static void build_dscp(struct nb *b, const struct contiv_policy *p)
 	for (size_t i = 0; i < p->ndscps; i++) {
 		struct nftnl_rule *r;
 		struct nftnl_expr *e;
-		uint8_t mask = 0x03, xor = (uint8_t)(p->dscps[i] << 2);
+		/*
+		 * The first two header bytes (version/IHL, TOS), as nft does for
+		 * "ip dscp set": the checksum update of a payload write works on
+		 * 16-bit words, and a lone byte at an odd offset would be summed
+		 * in the wrong half of its word (the receiver then drops the
+		 * packet for a bad header checksum).
+		 */
+		uint8_t mask[2] = { 0xff, 0x03 }, xor[2] = { 0x00, (uint8_t)(p->dscps[i] << 2) };
 
 		snprintf(name, sizeof(name), "dscp%u", p->dscps[i]);
 		put_chain(b, name, NULL, 0, 0);
@@ -522,19 +529,19 @@ static void build_dscp(struct nb *b, const struct contiv_policy *p)
 		if (!r)
 			return;
 		/* ip dscp set d: tos = (tos & 0x03) | d << 2, checksum fixed */
-		e_payload(b, r, NFT_PAYLOAD_NETWORK_HEADER, 1, 1, NFT_REG_1);
+		e_payload(b, r, NFT_PAYLOAD_NETWORK_HEADER, 0, 2, NFT_REG_1);
 		if ((e = ex(b, r, "bitwise"))) {
 			nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
 			nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-			nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, 1);
-			nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, &mask, 1);
-			nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, &xor, 1);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_BITWISE_LEN, 2);
+			nftnl_expr_set(e, NFTNL_EXPR_BITWISE_MASK, mask, 2);
+			nftnl_expr_set(e, NFTNL_EXPR_BITWISE_XOR, xor, 2);
 		}
 		if ((e = ex(b, r, "payload"))) {
 			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_SREG, NFT_REG_1);
 			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
-			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 1);
-			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 1);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, 0);
+			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, 2);
 			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_CSUM_TYPE, NFT_PAYLOAD_CSUM_INET);
 			nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_CSUM_OFFSET, 10);
 		}

@@ -37,10 +37,20 @@ rate() {
 # within VALUE TARGET: |VALUE - TARGET| <= 10 % of TARGET
 within() { [ "$1" -ge $(($2 * 9 / 10)) ] && [ "$1" -le $(($2 * 11 / 10)) ]; }
 
-r=$(rate b1 b2)
-if within "$r" 500; then ok "epgB b2->b1: $r kbit/s (500 +-10 %)"; else fail "epgB b2->b1: $r kbit/s, expected 500 +-10 %"; fi
-r=$(rate b2 b1)
-if within "$r" 500; then ok "epgB b1->b2: $r kbit/s (500 +-10 %)"; else fail "epgB b1->b2: $r kbit/s, expected 500 +-10 %"; fi
+# shaped SERVER CLIENT TARGET LABEL: the rate is within 10 % of TARGET. A
+# busy machine can starve one 8-second run; one more run is allowed, and
+# both numbers are printed.
+shaped() {
+	local r1 r2
+	r1=$(rate "$1" "$2")
+	if within "$r1" "$3"; then ok "$4: $r1 kbit/s ($3 +-10 %)"; return; fi
+	r2=$(rate "$1" "$2")
+	if within "$r2" "$3"; then ok "$4: $r2 kbit/s ($3 +-10 %; first run $r1)"
+	else fail "$4: $r1 then $r2 kbit/s, expected $3 +-10 %"; fi
+}
+
+shaped b1 b2 500 "epgB b2->b1"
+shaped b2 b1 500 "epgB b1->b2"
 r=$(rate a1 a2)
 if [ "$r" -gt 20000 ]; then ok "epgA a2->a1 unlimited: $r kbit/s"; else fail "epgA a2->a1: $r kbit/s, expected unlimited"; fi
 
@@ -60,8 +70,7 @@ if grep -q 'tos 0x0' "$cap"; then ok "epgA unmarked (tos 0x0)"; else fail "epgA 
 # update to 1Mbps: running containers follow
 netctl netprofile create -t BandwidthTenant -b 1Mbps -d 6 -s 80 testProfile || fail "netprofile update"
 sleep 1.5
-r=$(rate b1 b2)
-if within "$r" 1000; then ok "after update to 1Mbps: $r kbit/s"; else fail "after update: $r kbit/s, expected 1000 +-10 %"; fi
+shaped b1 b2 1000 "after update to 1Mbps"
 
 # detach the profile from epgB: unlimited
 netctl group create -t BandwidthTenant BandwidthTestNet epgB || fail "group update"
