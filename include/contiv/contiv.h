@@ -19,5 +19,6 @@
 #include <contiv/client.h>
 #include <contiv/policy.h>
 #include <contiv/dp.h>
+#include <contiv/agent.h>
 
 #endif /* CONTIV_CONTIV_H */

@@ -1,0 +1,277 @@
+# shellcheck shell=bash
+# A simulated multi-host cluster in network namespaces, for system tests.
+# Source it from bash (needs root):
+#
+#   . "$top_srcdir/tests/lib/cluster.sh"
+#   cluster_up 2                      # fabric + host1, host2, netmaster, netplugins
+#   netctl net create --subnet=10.1.2.0/24 contiv-net
+#   container_add host1 c1 default contiv-net [GROUP]
+#   cexec c1 ping -c1 "$(cip c2)"
+#   container_del c1
+#   cluster_down                      # also run by the EXIT trap
+#
+# Layout. Every namespace name starts with a per-run prefix ("cv<pid>-") so
+# concurrent runs never meet; helpers take the short names (host1, c1).
+# - "<p>fabric": a bridge br0 with 10.200.0.254/24; netmaster runs here,
+#   listening on 10.200.0.254:9999 (127.0.0.1 inside a host namespace would be
+#   that namespace's own loopback), its SQLite state in the run's temp dir.
+#   netctl runs here too (function netctl).
+# - "<p>hostI": eth0 10.200.0.I/24, a veth to the fabric's bridge (the
+#   underlay and VTEP address), net.bridge.bridge-nf-call-iptables=1, and a
+#   netplugin --host hostI --vtep-ip 10.200.0.I with its agent API socket at
+#   $CL_DIR/hostI.sock.
+# - "<p>c-NAME": a container, plugged through hostI's agent API.
+# Every address is private and inside namespaces the run made; nothing is
+# changed in the namespace the test runs in.
+
+CL_TOP=${top_builddir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+CL_SRC=${top_srcdir:-$CL_TOP}
+CL_PREFIX=${CL_PREFIX:-cv$$-}
+CL_FABRIC=${CL_PREFIX}fabric
+CL_MASTER_IP=10.200.0.254
+CL_URL=http://$CL_MASTER_IP:9999
+CL_DIR=
+CL_HOSTS=0
+
+cl_log() { echo "# $*" >&2; }
+
+# Exits 77 (skip) with the reason unless the machine can run the cluster.
+cluster_require() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: needs root (network namespaces)"
+		exit 77
+	fi
+	for t in ip curl busybox jq; do
+		if ! command -v "$t" >/dev/null 2>&1; then
+			echo "SKIP: $t is not installed"
+			exit 77
+		fi
+	done
+	if [ ! -x "$CL_TOP/tools/netplugin" ] || [ ! -x "$CL_TOP/tools/netmaster" ]; then
+		echo "SKIP: tools/netplugin or tools/netmaster not built"
+		exit 77
+	fi
+}
+
+netctl() {
+	ip netns exec "$CL_FABRIC" "$CL_TOP/tools/netctl" --netmaster "$CL_URL" "$@"
+}
+
+hostns() { echo "${CL_PREFIX}$1"; }
+contns() { echo "${CL_PREFIX}c-$1"; }
+
+# Starts (or restarts) the netplugin of host I.
+netplugin_start() {
+	local i=$1 h=host$1
+	ip netns exec "$(hostns "$h")" "$CL_TOP/tools/netplugin" --host "$h" \
+		--vtep-ip "10.200.0.$i" --netmaster "$CL_URL" --socket "$CL_DIR/$h.sock" \
+		--log-level "${CL_LOG_LEVEL:-info}" >>"$CL_DIR/$h.log" 2>&1 &
+	echo $! >"$CL_DIR/$h.pid"
+	disown $!
+	for _ in $(seq 100); do
+		[ -S "$CL_DIR/$h.sock" ] && return 0
+		sleep 0.05
+	done
+	cl_log "netplugin of $h did not start:"
+	cat "$CL_DIR/$h.log" >&2
+	return 1
+}
+
+# Stops host I's netplugin: netplugin_stop I [SIGNAL]
+netplugin_stop() {
+	local h=host$1 sig=${2:-TERM} pid
+	pid=$(cat "$CL_DIR/$h.pid" 2>/dev/null) || return 0
+	kill "-$sig" "$pid" 2>/dev/null || true
+	for _ in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	rm -f "$CL_DIR/$h.pid"
+	[ "$sig" = KILL ] && rm -f "$CL_DIR/$h.sock"
+	return 0
+}
+
+cluster_up() {
+	local n=$1 i ns
+	cluster_require
+	CL_DIR=$(mktemp -d /tmp/contiv-cluster.XXXXXX)
+	CL_HOSTS=$n
+	trap cluster_down EXIT
+	trap 'exit 130' INT TERM
+	ip netns add "$CL_FABRIC"
+	ip -n "$CL_FABRIC" link set lo up
+	ip -n "$CL_FABRIC" link add br0 type bridge
+	ip -n "$CL_FABRIC" addr add "$CL_MASTER_IP/24" dev br0
+	ip -n "$CL_FABRIC" link set br0 up
+	for i in $(seq "$n"); do
+		ns=$(hostns "host$i")
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+		ip -n "$CL_FABRIC" link add "vh$i" type veth peer name eth0 netns "$ns"
+		ip -n "$CL_FABRIC" link set "vh$i" master br0 up
+		ip -n "$ns" addr add "10.200.0.$i/24" dev eth0
+		ip -n "$ns" link set eth0 up
+		ip netns exec "$ns" sysctl -qw net.bridge.bridge-nf-call-iptables=1
+	done
+	ip netns exec "$CL_FABRIC" "$CL_TOP/tools/netmaster" --store "sqlite://$CL_DIR/state.db" \
+		--listen-url "$CL_MASTER_IP:9999" >"$CL_DIR/netmaster.log" 2>&1 &
+	echo $! >"$CL_DIR/netmaster.pid"
+	disown $!
+	for _ in $(seq 100); do
+		netctl version >/dev/null 2>&1 && break
+		sleep 0.05
+	done
+	if ! netctl version >/dev/null 2>&1; then
+		cl_log "netmaster did not start:"
+		cat "$CL_DIR/netmaster.log" >&2
+		return 1
+	fi
+	for i in $(seq "$n"); do
+		netplugin_start "$i" || return 1
+	done
+	cl_log "cluster up: $n hosts, netmaster $CL_URL, state in $CL_DIR"
+}
+
+# Calls a host's agent API: agent_call HOST PATH JSON; sets CL_STATUS (the
+# HTTP status, 000 if no answer) and CL_BODY (the answer).
+agent_call() {
+	local out
+	CL_STATUS=000
+	CL_BODY=
+	out=$(curl -sS --max-time 30 --unix-socket "$CL_DIR/$1.sock" -H 'Content-Type: application/json' \
+		-w '\n%{http_code}' -d "$3" "http://localhost$2") || return 1
+	CL_STATUS=${out##*$'\n'}
+	CL_BODY=${out%$'\n'*}
+}
+
+# container_add HOST NAME TENANT NETWORK [GROUP]: a netns NAME plugged into
+# NETWORK through HOST's agent API. Fails (and removes the netns) on an error.
+container_add() {
+	local host=$1 name=$2 tenant=$3 net=$4 group=${5:-} ns body
+	ns=$(contns "$name")
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	body=$(printf '{"tenant":"%s","network":"%s","group":"%s","id":"%s","containerID":"%s","containerName":"%s","netns":"/run/netns/%s"}' \
+		"$tenant" "$net" "$group" "$name" "$name" "$name" "$ns")
+	agent_call "$host" /attach "$body"
+	if [ "$CL_STATUS" != 200 ]; then
+		cl_log "attach of $name on $host failed ($CL_STATUS): $CL_BODY"
+		ip netns del "$ns" 2>/dev/null
+		return 1
+	fi
+	echo "$host" >"$CL_DIR/c-$name.host"
+	printf '%s\n' "$CL_BODY" >"$CL_DIR/c-$name.json"
+	cl_log "container $name on $host: $(cip "$name")"
+}
+
+container_del() {
+	local name=$1 host
+	host=$(cat "$CL_DIR/c-$name.host" 2>/dev/null) || return 0
+	agent_call "$host" /detach "{\"id\":\"$name\"}"
+	[ "$CL_STATUS" = 200 ] || cl_log "detach of $name on $host: $CL_STATUS $CL_BODY"
+	ip netns del "$(contns "$name")" 2>/dev/null
+	rm -f "$CL_DIR/c-$name.host" "$CL_DIR/c-$name.json"
+}
+
+# The IPv4 address of a container (without the prefix length).
+cip() {
+	jq -r '.ipv4 // empty' "$CL_DIR/c-$1.json" | cut -d/ -f1
+}
+
+# Runs a command in a container's namespace.
+cexec() {
+	local name=$1
+	shift
+	ip netns exec "$(contns "$name")" "$@"
+}
+
+# Runs a command in a host's namespace.
+hexec() {
+	local h=$1
+	shift
+	ip netns exec "$(hostns "$h")" "$@"
+}
+
+cluster_down() {
+	local f ns
+	trap - EXIT
+	[ -n "$CL_DIR" ] || return 0
+	for f in "$CL_DIR"/*.pid; do
+		[ -e "$f" ] || continue
+		kill -TERM "$(cat "$f")" 2>/dev/null || true
+	done
+	sleep 0.2
+	for f in "$CL_DIR"/*.pid; do
+		[ -e "$f" ] || continue
+		kill -KILL "$(cat "$f")" 2>/dev/null || true
+	done
+	for ns in $(ip netns list | awk '{print $1}' | grep "^${CL_PREFIX}"); do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	if [ -n "${CL_KEEP_LOGS:-}" ] || [ "${CL_FAILED:-0}" != 0 ]; then
+		for f in "$CL_DIR"/*.log; do
+			[ -e "$f" ] || continue
+			echo "----- $(basename "$f") (last 40 lines)" >&2
+			tail -n 40 "$f" >&2
+		done
+	fi
+	rm -rf "$CL_DIR"
+	CL_DIR=
+}
+
+# ---- assertions for the tests ----
+
+CL_FAILED=0
+ok() { echo "ok: $*"; }
+fail() {
+	echo "FAIL: $*"
+	CL_FAILED=1
+}
+
+# can_ping FROM TO_IP: one of three pings answered within 1 s each.
+can_ping() {
+	cexec "$1" busybox ping -c 3 -W 1 -w 3 "$2" >/dev/null 2>&1
+}
+
+expect_ping() {
+	if can_ping "$1" "$2"; then ok "$1 reaches $2"; else fail "$1 cannot reach $2"; fi
+}
+
+expect_no_ping() {
+	if can_ping "$1" "$2"; then fail "$1 reaches $2 (should not)"; else ok "$1 does not reach $2"; fi
+}
+
+# tcp_listen NAME PORT: a busybox nc server answering "hello" in NAME, restarted per connection.
+tcp_listen() {
+	cexec "$1" sh -c "while :; do echo hello | busybox nc -l -p $2 >/dev/null 2>&1; done" \
+		>/dev/null 2>&1 &
+	echo $! >"$CL_DIR/nc-$1-$2.pid"
+	disown $!
+	sleep 0.3
+}
+
+# can_connect FROM IP PORT: a TCP connection made and "hello" received within 3 s.
+can_connect() {
+	local out
+	out=$(cexec "$1" timeout 3 busybox nc -w 2 "$2" "$3" </dev/null 2>/dev/null) || true
+	[ "$out" = hello ]
+}
+
+# Waits up to 5 s for a condition (a command) to hold.
+wait_for() {
+	for _ in $(seq 50); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+cluster_finish() {
+	if [ "$CL_FAILED" != 0 ]; then
+		echo "# some checks failed"
+		exit 1
+	fi
+	echo "# all checks passed"
+	exit 0
+}

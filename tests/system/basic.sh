@@ -1,0 +1,32 @@
+#!/bin/bash
+# Tutorial, first steps: one network across two hosts (VXLAN); containers on
+# different hosts reach each other by IP; a container of another network
+# does not reach them.
+set -u
+. "${top_srcdir:-$(dirname "$0")/../..}/tests/lib/cluster.sh"
+cluster_up 2 || exit 1
+
+netctl net create --subnet=10.1.2.0/24 contiv-net || fail "net create"
+netctl net create --subnet=10.1.3.0/24 --gateway=10.1.3.254 other-net || fail "net create other-net"
+container_add host1 c1 default contiv-net || fail "attach c1"
+container_add host2 c2 default contiv-net || fail "attach c2"
+container_add host1 c3 default other-net || fail "attach c3"
+container_add host2 c4 default other-net || fail "attach c4"
+
+expect_ping c1 "$(cip c2)"
+expect_ping c2 "$(cip c1)"
+expect_ping c3 "$(cip c4)"
+cexec c1 busybox ping -c 3 -i 0.2 "$(cip c2)" | tail -2
+expect_no_ping c3 "$(cip c1)"
+expect_no_ping c3 "$(cip c2)"
+expect_no_ping c1 "$(cip c3)"
+
+# detach: the remote host forgets the endpoint
+container_del c2
+expect_no_ping c1 10.1.2.2
+if hexec host1 ip neigh show | grep -q '10.1.2.2 '; then
+	fail "host1 still has a neighbour entry for the detached c2"
+else
+	ok "host1 forgot c2"
+fi
+cluster_finish

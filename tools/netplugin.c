@@ -1,0 +1,490 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * netplugin: Contiv's per-host agent. Thin: one thread follows netmaster's
+ * change stream (contiv_agent_sync(), long-poll of about a second), the
+ * HTTP server (libmicrohttpd on a unix socket) serves the local agent API
+ * through contiv_agent_handle(); both take one mutex, since the agent is
+ * single-threaded. All logic lives in libcontiv's agent layer.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include <contiv/contiv.h>
+
+#if MHD_VERSION < 0x00097002
+typedef int MHD_RESULT;
+#else
+typedef enum MHD_Result MHD_RESULT;
+#endif
+
+#define EXIT_STARTUP 22		/* Contiv's exit code for bad flags and startup errors */
+#define MAX_BODY (64u * 1024u)
+#define SYNC_TIMEOUT_MS 1000
+
+static struct {
+	const char *host;
+	const char *vtep_ip;
+	const char *vlan_uplinks;
+	const char *netmaster;
+	const char *socket_path;
+	int log_level;
+	char hostname[256];
+	char uplink[64];
+} cfg = {
+	.netmaster = "http://127.0.0.1:9999",
+	.socket_path = "/run/contiv/netplugin.sock",
+	.log_level = LOG_INFO,
+};
+
+static pthread_mutex_t agent_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static atomic_int waiters;
+static atomic_bool stopping;
+static struct contiv_agent *agent;
+
+static void logmsg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logmsg(int prio, const char *fmt, ...)
+{
+	static const char *const names[] = { "emerg", "alert", "crit", "error", "warning",
+					     "notice", "info", "debug" };
+	va_list ap;
+
+	if (prio > cfg.log_level)
+		return;
+	pthread_mutex_lock(&log_lock);
+	fprintf(stderr, "netplugin: %s: ", names[prio & 7]);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	pthread_mutex_unlock(&log_lock);
+}
+
+static void lib_log(struct contiv_ctx *ctx, int priority, const char *file, int line,
+		    const char *fn, const char *message, void *userdata)
+{
+	(void)ctx;
+	(void)file;
+	(void)line;
+	(void)fn;
+	(void)userdata;
+	logmsg(priority, "%s", message);
+}
+
+/* ---- the agent, one caller at a time; requests go before the sync loop ---- */
+
+static void agent_enter(bool request)
+{
+	if (request)
+		atomic_fetch_add(&waiters, 1);
+	pthread_mutex_lock(&agent_lock);
+	if (request)
+		atomic_fetch_sub(&waiters, 1);
+}
+
+static void agent_leave(void)
+{
+	pthread_mutex_unlock(&agent_lock);
+}
+
+static void *sync_loop(void *arg)
+{
+	struct contiv_ctx *ctx = arg;
+	bool down = false;
+
+	while (!atomic_load(&stopping)) {
+		int r;
+
+		while (atomic_load(&waiters) > 0 && !atomic_load(&stopping))
+			usleep(1000);
+		agent_enter(false);
+		r = contiv_agent_sync(agent, SYNC_TIMEOUT_MS);
+		if (r < 0 && r != -CONTIV_ERR_UNAVAILABLE)
+			logmsg(LOG_ERR, "sync: %s", contiv_ctx_get_error(ctx));
+		agent_leave();
+		if (r == -CONTIV_ERR_UNAVAILABLE) {
+			if (!down)
+				logmsg(LOG_WARNING, "netmaster %s unreachable: datapath left as it is; retrying",
+				       cfg.netmaster);
+			down = true;
+			sleep(1);
+		} else if (r < 0) {
+			sleep(1);	/* the datapath refused: retried with the next sync */
+		} else if (down) {
+			logmsg(LOG_INFO, "netmaster %s reachable again", cfg.netmaster);
+			down = false;
+		}
+	}
+	return NULL;
+}
+
+/* ---- HTTP ---- */
+
+struct request {
+	char *body;
+	size_t len;
+	bool too_big;
+	bool answered;
+};
+
+static MHD_RESULT send_answer(struct MHD_Connection *con, int status, const char *body)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(strlen(body), (void *)body,
+								     MHD_RESPMEM_MUST_COPY);
+	MHD_RESULT ret;
+
+	if (!resp)
+		return MHD_NO;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	ret = MHD_queue_response(con, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static MHD_RESULT serve(struct MHD_Connection *con, const char *method, const char *url,
+			struct request *req)
+{
+	char *out = NULL;
+	int status;
+	MHD_RESULT ret;
+
+	agent_enter(true);
+	status = contiv_agent_handle(agent, method, url, req->body, req->len, &out);
+	agent_leave();
+	if (status < 0) {
+		logmsg(LOG_ERR, "%s %s: %s", method, url, strerror(-status));
+		return send_answer(con, 500, "{\"error\":\"internal error\",\"status\":500}");
+	}
+	logmsg(status >= 400 ? LOG_WARNING : LOG_INFO, "%s %s -> %d%s%s", method, url, status,
+	       status >= 400 ? " " : "", status >= 400 ? out : "");
+	ret = send_answer(con, status, out);
+	contiv_free(out);
+	return ret;
+}
+
+static MHD_RESULT on_request(void *cls, struct MHD_Connection *con, const char *url,
+			     const char *method, const char *version, const char *upload_data,
+			     size_t *upload_data_size, void **con_cls)
+{
+	struct request *req = *con_cls;
+
+	(void)cls;
+	(void)version;
+	if (!req) {
+		req = calloc(1, sizeof(*req));
+		if (!req)
+			return MHD_NO;
+		*con_cls = req;
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!req->too_big && req->len + *upload_data_size <= MAX_BODY) {
+			char *b = realloc(req->body, req->len + *upload_data_size + 1);
+
+			if (!b)
+				return MHD_NO;
+			memcpy(b + req->len, upload_data, *upload_data_size);
+			req->body = b;
+			req->len += *upload_data_size;
+			b[req->len] = '\0';
+		} else {
+			req->too_big = true;
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (req->answered)
+		return MHD_YES;
+	req->answered = true;
+	if (req->too_big)
+		return send_answer(con, 413, "{\"error\":\"request body too large\",\"status\":413}");
+	return serve(con, method, url, req);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct request *req = *con_cls;
+
+	(void)cls;
+	(void)con;
+	(void)toe;
+	if (req) {
+		free(req->body);
+		free(req);
+		*con_cls = NULL;
+	}
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[512];
+
+	(void)cls;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	buf[strcspn(buf, "\n")] = '\0';
+	logmsg(LOG_DEBUG, "httpd: %s", buf);
+}
+
+static int unix_listener(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	mode_t old;
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -ENAMETOOLONG;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	old = umask(0177);	/* never reachable by others, not even briefly */
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || chmod(path, 0600) < 0 ||
+	    listen(fd, 128) < 0) {
+		int e = -errno;
+
+		umask(old);
+		close(fd);
+		return e;
+	}
+	umask(old);
+	return fd;
+}
+
+/* mkdir -p of the socket's directory (mode 0755 as /run/contiv). */
+static void make_parent(const char *path)
+{
+	char dir[108];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return;
+	*slash = '\0';
+	for (char *p = dir + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, 0755);
+			*p = '/';
+		}
+	mkdir(dir, 0755);
+}
+
+/* ---- command line ---- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: netplugin --vtep-ip IP [OPTIONS]\n"
+		"Contiv's host agent: follows netmaster and programs this host's datapath.\n\n"
+		"  --host NAME            this host's name (default: the hostname)\n"
+		"  --vtep-ip IP           this host's VXLAN tunnel endpoint address (required)\n"
+		"  --vlan-uplinks IF[,IF] uplink(s) carrying VLAN networks (the first is used)\n"
+		"  --netmaster URL        netmaster's URL (default http://127.0.0.1:9999)\n"
+		"  --socket PATH          agent API socket (default /run/contiv/netplugin.sock)\n"
+		"  --log-level LEVEL      error, warning, info (default) or debug\n"
+		"  --help                 show this help\n"
+		"  --version              show the version\n");
+}
+
+static int parse_level(const char *s)
+{
+	static const struct {
+		const char *name;
+		int level;
+	} levels[] = { { "error", LOG_ERR }, { "warning", LOG_WARNING }, { "warn", LOG_WARNING },
+		       { "info", LOG_INFO }, { "debug", LOG_DEBUG } };
+
+	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
+		if (!strcasecmp(s, levels[i].name))
+			return levels[i].level;
+	return -1;
+}
+
+static int parse_args(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "host", required_argument, NULL, 'H' },
+		{ "vtep-ip", required_argument, NULL, 'v' },
+		{ "vlan-uplinks", required_argument, NULL, 'u' },
+		{ "netmaster", required_argument, NULL, 'n' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "log-level", required_argument, NULL, 'L' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			cfg.host = optarg;
+			break;
+		case 'v':
+			cfg.vtep_ip = optarg;
+			break;
+		case 'u':
+			cfg.vlan_uplinks = optarg;
+			break;
+		case 'n':
+			cfg.netmaster = optarg;
+			break;
+		case 's':
+			cfg.socket_path = optarg;
+			break;
+		case 'L':
+			cfg.log_level = parse_level(optarg);
+			if (cfg.log_level < 0) {
+				fprintf(stderr, "netplugin: --log-level \"%s\": expected error, warning, info or debug\n",
+					optarg);
+				return EXIT_STARTUP;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			printf("netplugin %s\n", contiv_version());
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_STARTUP;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "netplugin: unexpected argument \"%s\"\n", argv[optind]);
+		return EXIT_STARTUP;
+	}
+	if (!cfg.vtep_ip) {
+		fprintf(stderr, "netplugin: --vtep-ip is required\n");
+		return EXIT_STARTUP;
+	}
+	if (!cfg.host || !*cfg.host) {
+		if (gethostname(cfg.hostname, sizeof(cfg.hostname) - 1) < 0 || !*cfg.hostname) {
+			fprintf(stderr, "netplugin: no --host given and no hostname\n");
+			return EXIT_STARTUP;
+		}
+		cfg.host = cfg.hostname;
+	}
+	if (cfg.vlan_uplinks) {
+		size_t n = strcspn(cfg.vlan_uplinks, ",");
+
+		if (!n || n >= sizeof(cfg.uplink)) {
+			fprintf(stderr, "netplugin: --vlan-uplinks \"%s\": expected IF[,IF]\n",
+				cfg.vlan_uplinks);
+			return EXIT_STARTUP;
+		}
+		snprintf(cfg.uplink, sizeof(cfg.uplink), "%.*s", (int)n, cfg.vlan_uplinks);
+	}
+	if (!*cfg.socket_path) {
+		fprintf(stderr, "netplugin: --socket: a path is required\n");
+		return EXIT_STARTUP;
+	}
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	CONTIV_OPTS(contiv_dp_opts, dopts);
+	CONTIV_OPTS(contiv_agent_opts, aopts);
+	struct contiv_client *client = NULL;
+	struct contiv_ctx *ctx = NULL;
+	struct contiv_dp *dp = NULL;
+	struct MHD_Daemon *mhd = NULL;
+	pthread_t syncer;
+	sigset_t sigs;
+	int r, sig, fd;
+
+	r = parse_args(argc, argv);
+	if (r >= 0)
+		return r;
+	if (contiv_ctx_new(NULL, &ctx) < 0) {
+		fprintf(stderr, "netplugin: out of memory\n");
+		return EXIT_STARTUP;
+	}
+	contiv_ctx_set_log_fn(ctx, lib_log, NULL);
+	contiv_ctx_set_log_priority(ctx, cfg.log_level);
+	dopts.vtep_ip = cfg.vtep_ip;
+	dopts.vlan_uplink = *cfg.uplink ? cfg.uplink : NULL;
+	aopts.host = cfg.host;
+	aopts.vtep_ip = cfg.vtep_ip;
+	r = contiv_client_new(ctx, cfg.netmaster, NULL, &client);
+	if (r == 0)
+		r = contiv_dp_new(ctx, &dopts, &dp);
+	if (r == 0)
+		r = contiv_agent_new(ctx, client, dp, &aopts, &agent);
+	contiv_dp_unref(dp);
+	contiv_client_unref(client);
+	if (r < 0) {
+		logmsg(LOG_ERR, "%s", contiv_ctx_get_error(ctx));
+		contiv_ctx_unref(ctx);
+		return EXIT_STARTUP;
+	}
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);	/* inherited by every thread */
+	signal(SIGPIPE, SIG_IGN);
+
+	make_parent(cfg.socket_path);
+	fd = unix_listener(cfg.socket_path);
+	if (fd >= 0)
+		mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+					       MHD_USE_ERROR_LOG,
+				       0, NULL, NULL, on_request, NULL,
+				       MHD_OPTION_LISTEN_SOCKET, fd,
+				       MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+				       MHD_OPTION_CONNECTION_LIMIT, 64u,
+				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				       MHD_OPTION_END);
+	if (!mhd) {
+		logmsg(LOG_ERR, "cannot listen on %s: %s", cfg.socket_path,
+		       strerror(fd < 0 ? -fd : errno));
+		if (fd >= 0)
+			close(fd);
+		contiv_agent_unref(agent);
+		contiv_ctx_unref(ctx);
+		return EXIT_STARTUP;
+	}
+	if (pthread_create(&syncer, NULL, sync_loop, ctx) != 0) {
+		logmsg(LOG_ERR, "cannot start the sync thread");
+		MHD_stop_daemon(mhd);
+		unlink(cfg.socket_path);
+		contiv_agent_unref(agent);
+		contiv_ctx_unref(ctx);
+		return EXIT_STARTUP;
+	}
+	logmsg(LOG_INFO, "%s: host %s, vtep %s, netmaster %s, agent API on %s", contiv_version(),
+	       cfg.host, cfg.vtep_ip, cfg.netmaster, cfg.socket_path);
+	sigwait(&sigs, &sig);
+	logmsg(LOG_INFO, "signal %d: stopping (the datapath stays as it is)", sig);
+	atomic_store(&stopping, true);
+	MHD_stop_daemon(mhd);
+	unlink(cfg.socket_path);
+	pthread_join(syncer, NULL);
+	contiv_agent_unref(agent);
+	contiv_ctx_unref(ctx);
+	return 0;
+}
