@@ -33,9 +33,20 @@ Example::
         rev = txn.commit()               # ConflictError if /contiv/x changed
 
 Store, Master (master.h) and Client (client.h) wrap the state store, the
-netmaster request handler and the REST client. A library that lacks some of
-these functions still loads; calling one raises NotImplementedError (see
-missing_symbols()).
+netmaster request handler and the REST client; Policy (policy.h), Datapath
+(dp.h) and Agent (agent.h) the policy compiler, one host's Linux datapath and
+netplugin's logic::
+
+    pol = contiv.Policy(ctx)
+    pol.add_object(net)
+    pol.set_network_tag(net.key, "vxlan", 100)
+    cells = pol.compile()
+    print(pol.to_nft())                  # "table inet contiv { ... }"
+    dp = contiv.Datapath(ctx, vtep_ip="10.200.0.1")   # CAP_NET_ADMIN
+    dp.apply_policy(pol)
+
+A library that lacks some of these functions still loads; calling one raises
+NotImplementedError (see missing_symbols()).
 """
 
 import collections
@@ -53,11 +64,13 @@ __all__ = [
     "InvalidArgumentError", "JSONError", "KeyValue", "Kind", "Master",
     "NoMemoryError", "NotFoundError", "NotInPoolError", "NotPermittedError",
     "Object", "RangeError", "Store", "Txn", "UnavailableError",
+    "Agent", "Datapath", "DpState", "NotSupportedError", "Policy", "RuleCounter",
     "attributes", "bandwidth_format", "bandwidth_parse", "mac_from_ipv4",
     "missing_symbols", "strerror", "version",
     "ERR_JSON", "ERR_EXHAUSTED", "ERR_NOT_IN_POOL", "ERR_CONFLICT",
     "ERR_COMPACTED", "ERR_UNAVAILABLE", "IPAM_ADDR_MAX", "JSON_PRETTY",
     "STORE_KEY_MAX", "STORE_VALUE_MAX",
+    "DP_VXLAN", "DP_VLAN", "DP_ARP_PROXY", "DP_ARP_FLOOD",
 ]
 
 SONAME = "libcontiv.so.1"
@@ -154,6 +167,47 @@ class _ClientOpts(ctypes.Structure):
     ]
 
 
+class _DpOpts(ctypes.Structure):
+    """struct contiv_dp_opts (dp.h)"""
+    _fields_ = [
+        ("sz", ctypes.c_size_t),
+        ("vxlan_port", ctypes.c_uint32),
+        ("arp_mode", ctypes.c_uint32),
+        ("vtep_ip", ctypes.c_char_p),
+        ("vxlan_dev", ctypes.c_char_p),
+        ("vlan_uplink", ctypes.c_char_p),
+    ]
+
+
+class _DpEndpointOpts(ctypes.Structure):
+    """struct contiv_dp_endpoint_opts (dp.h)"""
+    _fields_ = [
+        ("sz", ctypes.c_size_t),
+        ("encap", ctypes.c_uint32),
+        ("tag", ctypes.c_uint32),
+        ("mtu", ctypes.c_uint32),
+        ("reserved", ctypes.c_uint32),
+        ("id", ctypes.c_char_p),
+        ("netns_path", ctypes.c_char_p),
+        ("ifname", ctypes.c_char_p),
+        ("mac", ctypes.c_char_p),
+        ("ipv4_cidr", ctypes.c_char_p),
+        ("gateway4", ctypes.c_char_p),
+        ("ipv6_cidr", ctypes.c_char_p),
+        ("gateway6", ctypes.c_char_p),
+    ]
+
+
+class _AgentOpts(ctypes.Structure):
+    """struct contiv_agent_opts (agent.h)"""
+    _fields_ = [
+        ("sz", ctypes.c_size_t),
+        ("reserved", ctypes.c_uint32),
+        ("host", ctypes.c_char_p),
+        ("vtep_ip", ctypes.c_char_p),
+    ]
+
+
 # contiv_store_kv_fn, contiv_store_event_fn (store.h), contiv_client_object_fn
 # (client.h). The strings are borrowed: copied during the call.
 _STORE_KV_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p,
@@ -161,6 +215,11 @@ _STORE_KV_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p,
 _STORE_EVENT_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_uint32, ctypes.c_char_p,
                                    ctypes.c_char_p, ctypes.c_uint64, ctypes.c_void_p)
 _CLIENT_OBJECT_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+# contiv_dp_rule_counter_fn, contiv_dp_state_fn (dp.h); strings borrowed.
+_DP_RULE_COUNTER_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p,
+                                       ctypes.c_uint64, ctypes.c_uint64, ctypes.c_void_p)
+_DP_STATE_FN = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p,
+                                ctypes.c_char_p, ctypes.c_void_p)
 
 _LOG_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p,
                            ctypes.c_int, ctypes.c_char_p, ctypes.c_char_p,
@@ -290,6 +349,36 @@ _PROTOTYPES = {
     "contiv_client_put_object": (_int, [_ptr, _ptr]),
     "contiv_client_delete_object": (_int, [_ptr, _u32, _str]),
     "contiv_client_list_objects": (_int, [_ptr, _u32, _CLIENT_OBJECT_FN, _ptr]),
+    # policy.h
+    "contiv_policy_new": (_int, [_ptr, _pptr]),
+    "contiv_policy_ref": (_ptr, [_ptr]),
+    "contiv_policy_unref": (_ptr, [_ptr]),
+    "contiv_policy_add_object": (_int, [_ptr, _ptr]),
+    "contiv_policy_set_network_tag": (_int, [_ptr, _str, _u32, _u32]),
+    "contiv_policy_add_port_mapping": (_int, [_ptr, _str, _u32, _str, _u32]),
+    "contiv_policy_compile": (_int, [_ptr]),
+    "contiv_policy_to_json": (_int, [_ptr, _pptr]),
+    "contiv_policy_to_nft": (_int, [_ptr, _pptr]),
+    # dp.h
+    "contiv_dp_new": (_int, [_ptr, ctypes.POINTER(_DpOpts), _pptr]),
+    "contiv_dp_ref": (_ptr, [_ptr]),
+    "contiv_dp_unref": (_ptr, [_ptr]),
+    "contiv_dp_network_add": (_int, [_ptr, _u32, _u32, _str]),
+    "contiv_dp_network_del": (_int, [_ptr, _u32, _u32]),
+    "contiv_dp_remote_add": (_int, [_ptr, _u32, _str, _str, _str]),
+    "contiv_dp_remote_del": (_int, [_ptr, _u32, _str, _str]),
+    "contiv_dp_endpoint_add": (_int, [_ptr, ctypes.POINTER(_DpEndpointOpts), _buf, _size]),
+    "contiv_dp_endpoint_del": (_int, [_ptr, _str]),
+    "contiv_dp_endpoint_set_qos": (_int, [_ptr, _str, _u64, _u32]),
+    "contiv_dp_apply_policy": (_int, [_ptr, _ptr]),
+    "contiv_dp_read_counters": (_int, [_ptr, _DP_RULE_COUNTER_FN, _ptr]),
+    "contiv_dp_read_state": (_int, [_ptr, _DP_STATE_FN, _ptr]),
+    # agent.h
+    "contiv_agent_new": (_int, [_ptr, _ptr, _ptr, ctypes.POINTER(_AgentOpts), _pptr]),
+    "contiv_agent_ref": (_ptr, [_ptr]),
+    "contiv_agent_unref": (_ptr, [_ptr]),
+    "contiv_agent_sync": (_int, [_ptr, _int]),
+    "contiv_agent_handle": (_int, [_ptr, _str, _str, _buf, _size, _pptr]),
 }
 
 
@@ -382,6 +471,11 @@ class RangeError(ContivError):
     """ERANGE: a buffer too small or an index past the end."""
 
 
+class NotSupportedError(ContivError):
+    """EOPNOTSUPP: the kernel lacks a device type, queueing discipline or
+    nftables feature (the message says which)."""
+
+
 class NoMemoryError(ContivError, MemoryError):
     """ENOMEM."""
 
@@ -426,6 +520,7 @@ _ERROR_CLASSES = {
     _errno.ERANGE: RangeError,
     _errno.ENOMEM: NoMemoryError,
     _errno.ECHILD: ForkedError,
+    _errno.EOPNOTSUPP: NotSupportedError,
     ERR_JSON: JSONError,
     ERR_EXHAUSTED: ExhaustedError,
     ERR_NOT_IN_POOL: NotInPoolError,
@@ -1714,3 +1809,342 @@ class Client(_Bound):
         if self._p is None:
             return "<contiv.Client closed>"
         return "<contiv.Client %s>" % self._url
+
+
+# ---------------------------------------------------------------------------
+# Policy compiler, datapath, agent
+# ---------------------------------------------------------------------------
+
+# enum contiv_dp_encap, enum contiv_dp_arp_mode (dp.h), ABI.
+DP_VXLAN = 1
+DP_VLAN = 2
+DP_ARP_PROXY = 1
+DP_ARP_FLOOD = 2
+
+_ENCAPS = {"vxlan": DP_VXLAN, "vlan": DP_VLAN}
+_ARP_MODES = {"proxy": DP_ARP_PROXY, "flood": DP_ARP_FLOOD}
+
+RuleCounter = collections.namedtuple("RuleCounter", "rule group packets bytes")
+RuleCounter.__doc__ = """One rule counter of Datapath.read_counters(): the rule's key
+("tenant:policy:ruleId"), the group it applies to ("tenant:group"), packets
+and bytes matched since the rule was applied."""
+
+DpState = collections.namedtuple("DpState", "what key detail")
+DpState.__doc__ = """One item of Datapath.read_state(): what ("network", "endpoint",
+"remote" or "qos"), key ("vxlan:100", the endpoint id, "tag:mac") and detail,
+a dict of what the kernel has."""
+
+
+def _encap(encap):
+    """"vxlan", "vlan", DP_VXLAN or DP_VLAN -> int."""
+    if isinstance(encap, (str, bytes)):
+        name = encap.decode("utf-8", "replace") if isinstance(encap, bytes) else encap
+        try:
+            return _ENCAPS[name.lower()]
+        except KeyError:
+            raise _invalid('encap "%s": must be vxlan or vlan' % name) from None
+    return _u32_arg(encap, "encap")
+
+
+def _arp_mode(mode):
+    if mode is None:
+        return 0
+    if isinstance(mode, (str, bytes)):
+        name = mode.decode("utf-8", "replace") if isinstance(mode, bytes) else mode
+        try:
+            return _ARP_MODES[name.lower()]
+        except KeyError:
+            raise _invalid('arp_mode "%s": must be proxy or flood' % name) from None
+    return _u32_arg(mode, "arp_mode")
+
+
+class Policy(_Bound):
+    """The policy compiler (struct contiv_policy, policy.h): Contiv's
+    networks, groups, policies, rules, netprofiles and endpoints in, a
+    decision table per direction out. Pure: no I/O, no privileges.
+
+    Policy(ctx)
+
+    Add objects, network tags and port mappings, then compile() once; the
+    compiled program is read with to_json() or to_nft() and loaded into the
+    kernel with Datapath.apply_policy(). Objects added are referenced, not
+    copied: do not change them afterwards.
+    """
+
+    def __init__(self, ctx):
+        _check_ctx(ctx)
+        p = ctypes.c_void_p()
+        ctx._call(_c.contiv_policy_new, ctx._ptr(), ctypes.byref(p))
+        self._bind(ctx, p)
+        self._objects = []
+        self._cells = None
+
+    def _release(self, p):
+        _c.contiv_policy_unref(p)
+
+    def add_object(self, obj):
+        """Adds obj (an Object: network, group, policy, rule, netprofile or
+        endpoint; other kinds are ignored). InvalidArgumentError if obj is
+        not valid or the policy is compiled, ExistsError if an object of
+        that kind and key was added already."""
+        if not isinstance(obj, Object):
+            raise TypeError("obj must be a contiv.Object, not %s" % type(obj).__name__)
+        self._call(_c.contiv_policy_add_object, self._ptr(), obj._ptr())
+        self._objects.append(obj)
+        return self
+
+    def add_objects(self, objects):
+        for obj in objects:
+            self.add_object(obj)
+        return self
+
+    def set_network_tag(self, network_key, encap, tag):
+        """The allocated tag of network network_key ("tenant:network"):
+        encap "vxlan" or "vlan" (or DP_VXLAN, DP_VLAN) and the VNI or VLAN
+        id, which names the network's bridge."""
+        self._call(_c.contiv_policy_set_network_tag, self._ptr(),
+                   _text(network_key, "network_key"), _encap(encap), _u32_arg(tag, "tag"))
+        return self
+
+    def add_port_mapping(self, protocol, host_port, endpoint_ip, container_port):
+        """A DNAT port mapping (as docker run -p): protocol "tcp" or "udp",
+        host_port on the host's addresses to container_port of endpoint_ip.
+        ExistsError if host_port/protocol is mapped already."""
+        self._call(_c.contiv_policy_add_port_mapping, self._ptr(), _text(protocol, "protocol"),
+                   _u32_arg(host_port, "host_port"), _text(endpoint_ip, "endpoint_ip"),
+                   _u32_arg(container_port, "container_port"))
+        return self
+
+    def compile(self):
+        """Resolves the references and builds the decision tables; returns
+        the number of cells. InvalidArgumentError with the library's message
+        naming a dangling reference."""
+        self._cells = self._call(_c.contiv_policy_compile, self._ptr())
+        return self._cells
+
+    @property
+    def cells(self):
+        """The number of cells of the last compile(), None before."""
+        return self._cells
+
+    def to_json_text(self):
+        """The compiled program as JSON text."""
+        out = ctypes.c_void_p()
+        self._call(_c.contiv_policy_to_json, self._ptr(), ctypes.byref(out))
+        return _take_string(out)
+
+    def to_json(self):
+        """The compiled program as a dict: groups, members, rules, inCells,
+        outCells, snat, bridges, dnat."""
+        return json.loads(self.to_json_text())
+
+    def to_nft(self):
+        """The compiled program as an nft(8) script ("table inet contiv {
+        ... }")."""
+        out = ctypes.c_void_p()
+        self._call(_c.contiv_policy_to_nft, self._ptr(), ctypes.byref(out))
+        return _take_string(out)
+
+    def __repr__(self):
+        if self._p is None:
+            return "<contiv.Policy closed>"
+        state = "%d cells" % self._cells if self._cells is not None else "not compiled"
+        return "<contiv.Policy %d objects, %s>" % (len(self._objects), state)
+
+
+_ENDPOINT_STR_OPTS = ("id", "netns_path", "ifname", "mac", "ipv4_cidr", "gateway4",
+                      "ipv6_cidr", "gateway6")
+_IFNAMSIZ = 16
+
+
+class Datapath(_Bound):
+    """The Linux datapath of one host (struct contiv_dp, dp.h): bridges,
+    VXLAN and VLAN devices, veth pairs, the nftables table "inet contiv" and
+    shaping, in the network namespace it is created in. Needs CAP_NET_ADMIN;
+    every call is idempotent. Closing it leaves the kernel state in place.
+
+    Datapath(ctx, vtep_ip=None, vxlan_port=None, arp_mode=None,
+             vxlan_dev=None, vlan_uplink=None)
+
+    vtep_ip:     this host's VTEP address (IPv4)
+    vxlan_port:  UDP port of VXLAN; None = 4789
+    arp_mode:    "proxy" (default) or "flood" (or DP_ARP_PROXY, DP_ARP_FLOOD)
+    vxlan_dev:   underlay device of VXLAN packets; None = routing chooses
+    vlan_uplink: the device carrying VLAN networks
+    """
+
+    def __init__(self, ctx, vtep_ip=None, vxlan_port=None, arp_mode=None, vxlan_dev=None,
+                 vlan_uplink=None):
+        _check_ctx(ctx)
+        opts = _DpOpts(sz=ctypes.sizeof(_DpOpts), arp_mode=_arp_mode(arp_mode))
+        if vxlan_port is not None:
+            opts.vxlan_port = _u32_arg(vxlan_port, "vxlan_port")
+        keep = [_text(vtep_ip, "vtep_ip", optional=True),
+                _text(vxlan_dev, "vxlan_dev", optional=True),
+                _text(vlan_uplink, "vlan_uplink", optional=True)]
+        opts.vtep_ip, opts.vxlan_dev, opts.vlan_uplink = keep
+        p = ctypes.c_void_p()
+        ctx._call(_c.contiv_dp_new, ctx._ptr(), ctypes.byref(opts), ctypes.byref(p))
+        self._bind(ctx, p)
+
+    def _release(self, p):
+        _c.contiv_dp_unref(p)
+
+    def network_add(self, encap, tag, gateway_cidr=None):
+        """Creates (or repairs) the bridge and VXLAN/VLAN device of the
+        network encap ("vxlan", "vlan") tag, with gateway_cidr
+        ("10.1.2.254/24") on the bridge."""
+        self._call(_c.contiv_dp_network_add, self._ptr(), _encap(encap), _u32_arg(tag, "tag"),
+                   _text(gateway_cidr, "gateway_cidr", optional=True))
+
+    def network_del(self, encap, tag):
+        """Removes the network's bridge and devices (fine if absent);
+        BusyError if local endpoints remain."""
+        self._call(_c.contiv_dp_network_del, self._ptr(), _encap(encap), _u32_arg(tag, "tag"))
+
+    def remote_add(self, tag, mac, ip, vtep_ip):
+        """Points VXLAN network tag at a remote endpoint (mac, ip or None)
+        on the host of vtep_ip."""
+        self._call(_c.contiv_dp_remote_add, self._ptr(), _u32_arg(tag, "tag"),
+                   _text(mac, "mac"), _text(ip, "ip", optional=True), _text(vtep_ip, "vtep_ip"))
+
+    def remote_del(self, tag, mac, ip=None):
+        self._call(_c.contiv_dp_remote_del, self._ptr(), _u32_arg(tag, "tag"),
+                   _text(mac, "mac"), _text(ip, "ip", optional=True))
+
+    def endpoint_add(self, **opts):
+        """Plugs a container into a network; returns the host-side interface
+        name ("cvh...").
+
+        Keyword arguments, those of struct contiv_dp_endpoint_opts: encap
+        ("vxlan", "vlan"), tag, mtu (0 = from the uplink), id, netns_path,
+        ifname (None = "eth0"), mac, ipv4_cidr, gateway4, ipv6_cidr,
+        gateway6; id, netns_path, mac, encap and tag are required."""
+        c_opts = _DpEndpointOpts(sz=ctypes.sizeof(_DpEndpointOpts))
+        keep = []
+        for name, value in opts.items():
+            if name == "encap":
+                c_opts.encap = _encap(value)
+            elif name in ("tag", "mtu"):
+                setattr(c_opts, name, _u32_arg(value, name))
+            elif name in _ENDPOINT_STR_OPTS:
+                b = _text(value, name, optional=True)
+                keep.append(b)
+                setattr(c_opts, name, b)
+            else:
+                raise TypeError("endpoint_add() got an unexpected keyword argument %r" % name)
+        buf = ctypes.create_string_buffer(_IFNAMSIZ)
+        self._call(_c.contiv_dp_endpoint_add, self._ptr(), ctypes.byref(c_opts), buf, _IFNAMSIZ)
+        return buf.value.decode("utf-8", "replace")
+
+    def endpoint_del(self, id):
+        """Removes the endpoint's veth pair, shaping and ifb (fine if
+        absent)."""
+        self._call(_c.contiv_dp_endpoint_del, self._ptr(), _text(id, "id"))
+
+    def endpoint_set_qos(self, id, bits_per_sec, burst_bytes=0):
+        """Sets, changes or (bits_per_sec 0) removes the bandwidth limit of
+        local endpoint id; burst_bytes 0 = a default suited to the rate.
+        bits_per_sec may also be text such as "10Mbps"."""
+        if isinstance(bits_per_sec, (str, bytes)):
+            bits_per_sec = bandwidth_parse(bits_per_sec, self._ctx)
+        self._call(_c.contiv_dp_endpoint_set_qos, self._ptr(), _text(id, "id"),
+                   _u64_arg(bits_per_sec, "bits_per_sec"), _u32_arg(burst_bytes, "burst_bytes"))
+
+    def apply_policy(self, policy):
+        """Replaces the "inet contiv" table with the compiled policy, in one
+        transaction."""
+        if not isinstance(policy, Policy):
+            raise TypeError("policy must be a contiv.Policy, not %s" % type(policy).__name__)
+        self._call(_c.contiv_dp_apply_policy, self._ptr(), policy._ptr())
+
+    def read_counters(self):
+        """The rule counters in the kernel: a list of RuleCounter(rule,
+        group, packets, bytes). NotFoundError if no policy is applied."""
+        items = []
+
+        def on_counter(rule_key, group_key, packets, bytes_, userdata):
+            items.append(RuleCounter(_dec(rule_key), _dec(group_key), packets, bytes_))
+        cb = _Callback(on_counter)
+        c_fn = _DP_RULE_COUNTER_FN(cb)      # alive until the call returns
+        self._call_with(cb, _c.contiv_dp_read_counters, self._ptr(), c_fn, None)
+        return items
+
+    def read_state(self):
+        """What libcontiv programmed in the kernel: a list of DpState(what,
+        key, detail), detail a dict."""
+        items = []
+
+        def on_item(what, key, detail, userdata):
+            text = _dec(detail)
+            items.append(DpState(_dec(what), _dec(key), json.loads(text) if text else {}))
+        cb = _Callback(on_item)
+        c_fn = _DP_STATE_FN(cb)             # alive until the call returns
+        self._call_with(cb, _c.contiv_dp_read_state, self._ptr(), c_fn, None)
+        return items
+
+    def __repr__(self):
+        return "<contiv.Datapath%s>" % ("" if self._p is not None else " closed")
+
+
+class Agent(_Bound):
+    """One host's netplugin logic (struct contiv_agent, agent.h): follows
+    netmaster's change stream through a Client and reconciles a Datapath
+    with it; serves the local agent API (POST /attach, POST /detach, GET
+    /state).
+
+    Agent(ctx, client, dp, host, vtep_ip)
+
+    host:    this host's name (endpoints' homingHost)
+    vtep_ip: this host's VTEP address as other hosts reach it
+    """
+
+    def __init__(self, ctx, client, dp, host, vtep_ip):
+        _check_ctx(ctx)
+        if not isinstance(client, Client):
+            raise TypeError("client must be a contiv.Client, not %s" % type(client).__name__)
+        if not isinstance(dp, Datapath):
+            raise TypeError("dp must be a contiv.Datapath, not %s" % type(dp).__name__)
+        host_b = _text(host, "host")
+        vtep_b = _text(vtep_ip, "vtep_ip")
+        opts = _AgentOpts(sz=ctypes.sizeof(_AgentOpts), host=host_b, vtep_ip=vtep_b)
+        p = ctypes.c_void_p()
+        ctx._call(_c.contiv_agent_new, ctx._ptr(), client._ptr(), dp._ptr(), ctypes.byref(opts),
+                  ctypes.byref(p))
+        self._bind(ctx, p)
+        self._client = client
+        self._dp = dp
+
+    def _release(self, p):
+        _c.contiv_agent_unref(p)
+
+    @property
+    def client(self):
+        return self._client
+
+    @property
+    def datapath(self):
+        return self._dp
+
+    def sync(self, timeout_ms=0):
+        """Applies netmaster's next changes (waiting up to timeout_ms for
+        one); returns how many were applied. UnavailableError if netmaster
+        cannot be reached (the datapath is left as it is)."""
+        return self._call(_c.contiv_agent_sync, self._ptr(),
+                          _int_arg(timeout_ms, "timeout_ms", -2**31, _INT_MAX))
+
+    def handle(self, method, path, body=None):
+        """Serves one request of the agent API: method "GET" or "POST", path
+        "/attach", "/detach" or "/state", body str, bytes, None or a value
+        to send JSON-encoded. Returns (status, body_text); failures of the
+        request are statuses (400, 404, 409, 503) with {"error", "status"}
+        bodies."""
+        data = _json_body(body)
+        out = ctypes.c_void_p()
+        status = self._call(_c.contiv_agent_handle, self._ptr(), _text(method, "method"),
+                            _text(path, "path"), data, 0 if data is None else len(data),
+                            ctypes.byref(out))
+        return status, _take_string(out) or ""
+
+    def __repr__(self):
+        return "<contiv.Agent%s>" % ("" if self._p is not None else " closed")

@@ -45,5 +45,5 @@ if [ "${SANITIZERS:-no}" = yes ]; then
 fi
 
 # Arguments name the test modules to run (default: all).
-[ $# -gt 0 ] || set -- test_contiv test_store test_master_client
+[ $# -gt 0 ] || set -- test_contiv test_store test_master_client test_policy
 exec "$PYTHON3" -m unittest -v "$@"
