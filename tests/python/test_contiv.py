@@ -52,13 +52,7 @@ class TestLibrary(unittest.TestCase):
                 continue
             self.assertIs(fn.restype, restype, name)
             self.assertEqual(fn.argtypes, argtypes, name)
-        # The agent (agent.h) is still being implemented on another branch:
-        # only its functions may be missing for now.
-        pending = [name for name in missing if name.startswith("contiv_agent_")]
-        if pending:
-            print("\n  %s lacks (agent.h, pending): %s"
-                  % (contiv._lib_name, ", ".join(sorted(pending))), end=" ... ")
-        self.assertEqual([name for name in missing if name not in pending], [])
+        self.assertEqual(missing, [])
 
     def test_all_names_exist(self):
         for name in contiv.__all__:
