@@ -20,14 +20,14 @@ container_add host2 b2 BandwidthTenant BandwidthTestNet epgB || fail "attach b2"
 container_add host1 a1 BandwidthTenant BandwidthTestNet epgA || fail "attach a1"
 container_add host2 a2 BandwidthTenant BandwidthTestNet epgA || fail "attach a2"
 
-# rate SERVER CLIENT: kbit/s received by SERVER from CLIENT over 8 s, the
-# first 2 s (the burst allowance) left out.
+# rate SERVER CLIENT: kbit/s received by SERVER from CLIENT over 10 s, the
+# first 3 s (the burst allowance) left out.
 rate() {
 	local r pid
-	cexec "$1" timeout 20 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+	cexec "$1" timeout 25 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 	pid=$!
 	sleep 0.5
-	r=$(cexec "$2" timeout 15 iperf3 -c "$(cip "$1")" -p 5201 -t 8 -O 2 -J 2>/dev/null |
+	r=$(cexec "$2" timeout 22 iperf3 -c "$(cip "$1")" -p 5201 -t 10 -O 3 -J 2>/dev/null |
 		jq '(.end.sum_received.bits_per_second // 0) / 1000 | floor' 2>/dev/null)
 	kill "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
