@@ -104,26 +104,67 @@ static void agent_leave(void)
 	pthread_mutex_unlock(&agent_lock);
 }
 
+/*
+ * Waits, WITHOUT the agent lock, until netmaster has changes after *rev (a
+ * long poll of the change stream with the sync thread's own client and
+ * context), so agent API requests are never held up by the wait. *rev 0:
+ * learns the current revision first. Returns 0, or a negative code when
+ * netmaster cannot be reached.
+ */
+static int wait_for_change(struct contiv_client *watcher, uint64_t *rev)
+{
+	char path[96];
+	char *body = NULL;
+	const char *p;
+	long status = 0;
+	int r;
+
+	snprintf(path, sizeof(path), "/api/v1/watch/?since=%llu&timeout=%d",
+		 (unsigned long long)*rev, *rev ? SYNC_TIMEOUT_MS : 0);
+	r = contiv_client_request(watcher, "GET", path, NULL, &status, &body);
+	if (r == 0 && status != 200)
+		r = -EIO;
+	/* netmaster puts "revision" first: {"revision":N,...} (docs/REST.md) */
+	p = "{\"revision\":";
+	if (r == 0 && !strncmp(body, p, strlen(p)))
+		*rev = strtoull(body + strlen(p), NULL, 10);
+	contiv_free(body);
+	return r;
+}
+
 static void *sync_loop(void *arg)
 {
-	struct contiv_ctx *ctx = arg;
+	struct contiv_ctx *ctx = arg, *wctx = NULL;
+	struct contiv_client *watcher = NULL;
+	uint64_t rev = 0;
 	bool down = false;
 
+	CONTIV_OPTS(contiv_client_opts, wopts, .timeout_ms = SYNC_TIMEOUT_MS + 5000);
+	if (contiv_ctx_new(NULL, &wctx) < 0 ||
+	    contiv_client_new(wctx, cfg.netmaster, &wopts, &watcher) < 0) {
+		logmsg(LOG_ERR, "sync: cannot create the change-stream client");
+		atomic_store(&stopping, true);
+		contiv_ctx_unref(wctx);
+		return NULL;
+	}
 	while (!atomic_load(&stopping)) {
 		int r;
 
 		while (atomic_load(&waiters) > 0 && !atomic_load(&stopping))
 			usleep(1000);
 		agent_enter(false);
-		r = contiv_agent_sync(agent, SYNC_TIMEOUT_MS);
+		r = contiv_agent_sync(agent, 0);
 		if (r < 0 && r != -CONTIV_ERR_UNAVAILABLE)
 			logmsg(LOG_ERR, "sync: %s", contiv_ctx_get_error(ctx));
 		agent_leave();
-		if (r == -CONTIV_ERR_UNAVAILABLE) {
+		if (r == 0 || r > 0)
+			r = wait_for_change(watcher, &rev);
+		if (r == -CONTIV_ERR_UNAVAILABLE || r == -EIO) {
 			if (!down)
 				logmsg(LOG_WARNING, "netmaster %s unreachable: datapath left as it is; retrying",
 				       cfg.netmaster);
 			down = true;
+			rev = 0;
 			sleep(1);
 		} else if (r < 0) {
 			sleep(1);	/* the datapath refused: retried with the next sync */
@@ -132,6 +173,8 @@ static void *sync_loop(void *arg)
 			down = false;
 		}
 	}
+	contiv_client_unref(watcher);
+	contiv_ctx_unref(wctx);
 	return NULL;
 }
 
