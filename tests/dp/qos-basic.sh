@@ -55,7 +55,7 @@ pingc "$H" 10.9.0.2 || fail "no connectivity through the shaping"
 
 # Idempotence: same handles, and nothing at all sent to the kernel's tc.
 before=$(handles)
-inh tc monitor >"$tmp/monitor" 2>&1 &
+ip netns exec "$H" tc monitor >"$tmp/monitor" 2>&1 &	# $! is tc itself
 echo $! >"$tmp/monitor.pid"
 sleep 0.3
 expect_rc 0 "set 500 kbit/s again" "$ID" 500000

@@ -14,7 +14,8 @@ command -v iperf3 >/dev/null || skip "no iperf3"
 PY=${PYTHON3:-python3}
 command -v "$PY" >/dev/null || skip "no python3 to read iperf3's JSON"
 
-inh iperf3 -s -B 10.9.0.1 -p 5201 >"$tmp/iperf3-server.log" 2>&1 &
+# not through the inh function: $! must be the server itself (ip netns exec execs it)
+ip netns exec "$H" iperf3 -s -B 10.9.0.1 -p 5201 >"$tmp/iperf3-server.log" 2>&1 &
 echo $! >"$tmp/server.pid"
 for _ in 1 2 3 4 5 6 7 8 9 10; do
 	inc iperf3 -c 10.9.0.1 -t 1 -J >/dev/null 2>&1 && break
