@@ -301,5 +301,6 @@ Suite *make_store_sqlite_suite(void)
 	tcase_add_test(tc, noop_txn_revision);
 	tcase_add_test(tc, busy_timeout);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, make_store_group_tcase());
 	return s;
 }

@@ -50,4 +50,7 @@ pid_t store_test_fork(const struct store_test *t, int (*fn)(const struct store_t
 /* Waits for pid; its exit status, or 128 + signal. */
 int store_test_wait(pid_t pid);
 
+/* The group commit tests (check-store-group.c), part of the store-sqlite suite. */
+TCase *make_store_group_tcase(void);
+
 #endif

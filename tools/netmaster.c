@@ -78,9 +78,6 @@ static double now_s(void)
 
 /* ---- per-thread master ---- */
 
-static bool sqlite_store;
-static pthread_mutex_t sqlite_write_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static pthread_key_t worker_key;
 
 void nm_worker_close(struct nm_worker *w)
@@ -254,18 +251,10 @@ static MHD_RESULT serve(struct MHD_Connection *con, const char *method, const ch
 		return ERROR_ANSWER(con, method, path, req, 503,
 				    "{\"error\":\"state store unavailable\",\"status\":503}");
 	/*
-	 * SQLite has one writer at a time; writers that wait in its busy
-	 * handler sleep in steps of up to 100 ms, so the threads of this
-	 * process queue on a mutex instead (other processes still share the
-	 * file through SQLite's locking).
+	 * Concurrent writes on SQLite need no lock here: the store commits the
+	 * writes of this process's threads in groups (one fsync per group).
 	 */
-	if (sqlite_store && is_write(method)) {
-		pthread_mutex_lock(&sqlite_write_lock);
-		status = contiv_master_handle(m, method, path, req->body, req->len, &out);
-		pthread_mutex_unlock(&sqlite_write_lock);
-	} else {
-		status = contiv_master_handle(m, method, path, req->body, req->len, &out);
-	}
+	status = contiv_master_handle(m, method, path, req->body, req->len, &out);
 	if (status < 0) {
 		nm_log(LOG_ERR, "%s %s: %s", method, url, strerror(-status));
 		return ERROR_ANSWER(con, method, path, req, 500,
@@ -562,7 +551,6 @@ int main(int argc, char **argv)
 	if (cfg.advertise_url)
 		snprintf(cfg.self_url, sizeof(cfg.self_url), "%s", cfg.advertise_url);
 	nm_log_setup(cfg.log_level, cfg.use_syslog);
-	sqlite_store = !strncmp(cfg.store_url, "sqlite:", 7);
 	if (pthread_key_create(&worker_key, worker_free) != 0 ||
 	    curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return EXIT_STARTUP;

@@ -81,6 +81,19 @@ struct contiv_store {
 extern const struct contiv__store_backend contiv__store_sqlite;
 extern const struct contiv__store_backend contiv__store_etcd;
 
+/*
+ * SQLite backend, for tests: the group commit counters of the file of store
+ * (a sqlite:// store), shared by the process's handles on that file: groups
+ * run, writes taken into them, writes waiting now, whether a group runs now.
+ */
+struct contiv__store_group_stats {
+	uint64_t groups, writes;
+	unsigned queued;
+	bool running;
+};
+void contiv__store_sqlite_group_stats(struct contiv_store *store,
+				      struct contiv__store_group_stats *ret);
+
 /* Key rule shared by the generic layer and backends: 1..1024 bytes, 0x21..0x7e. */
 bool contiv__store_key_valid(const char *key);
 

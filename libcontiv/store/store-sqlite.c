@@ -9,11 +9,14 @@
  *   meta(name, value)       "revision" (the counter), "compacted" (the log's start)
  *   leases(id, ttl, expires_ms)
  *
- * Every write is one BEGIN IMMEDIATE transaction: reap expired leases, check,
- * bump the revision, apply, log the changes, COMMIT. BEGIN IMMEDIATE takes the
- * write lock up front (waiting up to the busy timeout), so several processes
- * sharing the file serialize their writes and a comparison cannot go stale
- * between check and write.
+ * Every write runs in a BEGIN IMMEDIATE transaction: reap expired leases,
+ * check, bump the revision, apply, log the changes, COMMIT. BEGIN IMMEDIATE
+ * takes the write lock up front (waiting up to the busy timeout), so several
+ * processes sharing the file serialize their writes and a comparison cannot
+ * go stale between check and write. Within one process, the writes of all
+ * the handles on the file are committed in groups, several writes (each in a
+ * savepoint, each with its own revision) per transaction and so per fsync:
+ * see "group commit" below.
  *
  * Revisions: the counter moves once per committed write that changed at least
  * one key (as etcd's). A transaction whose only operations delete missing keys
@@ -35,6 +38,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +71,9 @@ static const char schema_sql[] =
 	X(BEGIN_WRITE, "BEGIN IMMEDIATE") \
 	X(COMMIT, "COMMIT") \
 	X(ROLLBACK, "ROLLBACK") \
+	X(SAVEPOINT, "SAVEPOINT w") \
+	X(RELEASE, "RELEASE w") \
+	X(ROLLBACK_TO, "ROLLBACK TO w") \
 	X(META_GET, "SELECT value FROM meta WHERE name = ?1") \
 	X(META_SET, "UPDATE meta SET value = ?2 WHERE name = ?1") \
 	X(KV_GET, "SELECT value, mod_revision FROM kv WHERE key = ?1") \
@@ -99,9 +106,12 @@ enum stmt_id { STATEMENTS(STMT_ID) N_STMTS };
 static const char *const stmt_sql[N_STMTS] = { STATEMENTS(STMT_SQL) };
 #undef STMT_SQL
 
+struct committer;
+
 struct sq {
 	sqlite3 *db;
 	char *path;
+	struct committer *committer;	/* shared by the handles on the same file */
 	uint32_t timeout_ms;
 	sqlite3_stmt *stmts[N_STMTS];
 };
@@ -359,52 +369,295 @@ static int reap(struct contiv_store *store, struct wtx *w)
 	return r;
 }
 
+/* ---- group commit ---- */
+
 /*
- * Runs fn (if any) in one write transaction, after reaping expired leases.
- * fn returns 0, a refusal (-ENOENT, -CONTIV_ERR_CONFLICT, -EINVAL: it wrote
- * nothing, what the reap did is still committed) or a database error (all
- * rolled back). On success *ret_revision is the revision after the write.
+ * Writes of all the handles that one process has open on one database file
+ * are committed in groups: a writer queues its write on the file's committer
+ * and waits; the writer at the head of the queue, when no group is running,
+ * becomes the group's leader: it takes the queue and runs every write in it
+ * in ONE SQLite transaction on its own connection, each write inside a
+ * SAVEPOINT (a refused write rolls back alone, what it did not write is not
+ * undone for the others) and each successful one taking its own revision, in
+ * queue order, exactly as it would alone. One COMMIT, so one WAL fsync
+ * (synchronous=FULL), for the whole group; then every member gets its own
+ * result. If the transaction fails as a whole (BEGIN, a database error in any
+ * write, COMMIT), nothing of the group is committed and every member gets
+ * that error. Nobody is acknowledged before the COMMIT returned.
+ *
+ * The committers are the one piece of process-wide state of the library: a
+ * registry keyed by the file's device and inode (so every path to it, and
+ * every context, shares one), refcounted by the handles. Contexts and handles
+ * stay single-threaded; it is the file that is shared, and SQLite lets one
+ * writer at a time commit it, so the process's writers queue here rather
+ * than one by one in SQLite's busy handler (which sleeps), each paying an
+ * fsync of its own. Other processes on the same file still serialize with
+ * this one through BEGIN IMMEDIATE and the busy timeout.
+ *
+ * A member's write runs on the leader's thread and connection with a scratch
+ * context of its own for the error message, which the member copies to its
+ * own context when it wakes: a context is never touched by another thread.
+ *
+ * fork(): the child starts with an empty registry (pthread_atfork); the
+ * handles it inherited cannot be used in it (-ECHILD) and are never closed
+ * there, so it never touches the parent's committers, whose locks may be
+ * held by threads that do not exist in the child.
+ */
+#define GROUP_MAX 256
+
+struct member {
+	struct member *next;
+	write_fn fn;
+	void *arg;
+	struct contiv_ctx scratch;	/* fn's error, for the member's context */
+	pthread_cond_t wake;
+	bool done;
+	int r;
+	uint64_t revision;		/* on success: the revision after its write */
+};
+
+struct committer {
+	struct committer *next;		/* in the registry */
+	dev_t dev;
+	ino_t ino;
+	int refs;			/* under registry_lock */
+	pthread_mutex_t lock;		/* the rest under it */
+	struct member *head, **tail;	/* the writes waiting for a group */
+	bool running;			/* a leader is running a group */
+	uint64_t groups, writes;	/* counters, for tests */
+};
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct committer *registry;
+static pthread_once_t registry_once = PTHREAD_ONCE_INIT;
+
+static void registry_prepare(void)
+{
+	pthread_mutex_lock(&registry_lock);
+}
+
+static void registry_parent(void)
+{
+	pthread_mutex_unlock(&registry_lock);
+}
+
+static void registry_child(void)
+{
+	registry = NULL;	/* the parent's committers are left alone (leaked) */
+	pthread_mutex_unlock(&registry_lock);
+}
+
+static void registry_init(void)
+{
+	pthread_atfork(registry_prepare, registry_parent, registry_child);
+}
+
+/* The committer of the file st describes, made on first use; NULL on ENOMEM. */
+static struct committer *committer_get(const struct stat *st)
+{
+	struct committer *c;
+
+	pthread_once(&registry_once, registry_init);
+	pthread_mutex_lock(&registry_lock);
+	for (c = registry; c; c = c->next)
+		if (c->dev == st->st_dev && c->ino == st->st_ino)
+			break;
+	if (!c && (c = calloc(1, sizeof(*c)))) {
+		c->dev = st->st_dev;
+		c->ino = st->st_ino;
+		pthread_mutex_init(&c->lock, NULL);
+		c->tail = &c->head;
+		c->next = registry;
+		registry = c;
+	}
+	if (c)
+		c->refs++;
+	pthread_mutex_unlock(&registry_lock);
+	return c;
+}
+
+static void committer_put(struct committer *c)
+{
+	struct committer **p;
+
+	if (!c)
+		return;
+	pthread_mutex_lock(&registry_lock);
+	if (--c->refs > 0) {
+		pthread_mutex_unlock(&registry_lock);
+		return;
+	}
+	for (p = &registry; *p; p = &(*p)->next)
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
+	pthread_mutex_unlock(&registry_lock);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+/* Copies the error recorded on the scratch context from to to's. */
+static void scratch_copy(struct contiv_ctx *to, const struct contiv_ctx *from)
+{
+	to->err = from->err;
+	memcpy(to->errmsg, from->errmsg, sizeof(to->errmsg));
+}
+
+/* Rolls back the transaction of store's connection, if one is open. */
+static void rollback(struct contiv_store *store)
+{
+	struct sq *s = store->data;
+	sqlite3_stmt *st;
+	int c = 0;
+
+	if (sqlite3_get_autocommit(s->db))
+		return;
+	/* keep the message of the first error */
+	st = stmt(store, STMT_ROLLBACK, &c);
+	if (st) {
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+}
+
+/*
+ * The leader's work: runs the members' writes in one transaction on store's
+ * connection, after reaping expired leases, and sets each member's result.
+ * A member's fn returns 0, a refusal (-ENOENT, -CONTIV_ERR_CONFLICT, -EINVAL:
+ * its savepoint is rolled back, the others go on) or a database error (the
+ * whole transaction is rolled back and every member fails with it).
+ */
+static void run_group(struct contiv_store *store, struct member *group)
+{
+	struct contiv_ctx scratch = { .refcount = 1, .pid = getpid() };
+	struct contiv_store shim = *store;
+	struct wtx w = { .now_ms = wall_ms() };
+	struct member *m;
+	int r;
+
+	shim.ctx = &scratch;	/* the group's own errors */
+	r = exec_id(&shim, STMT_BEGIN_WRITE, "starting a write");
+	if (r == 0)
+		r = meta_get(&shim, "revision", &w.start_rev);
+	w.rev = w.start_rev;
+	if (r == 0)
+		r = reap(&shim, &w);
+	for (m = group; r == 0 && m; m = m->next) {
+		uint64_t before = w.rev;
+
+		m->revision = w.rev;
+		if (!m->fn)
+			continue;
+		shim.ctx = &m->scratch;
+		r = exec_id(&shim, STMT_SAVEPOINT, "starting a write");
+		if (r == 0)
+			m->r = m->fn(&shim, &w, m->arg);
+		if (r == 0 && is_db_error(m->r))
+			r = m->r;
+		else if (r == 0 && m->r < 0) {
+			/* refused: undo what it may have written, the others stay */
+			w.rev = before;
+			r = exec_id(&shim, STMT_ROLLBACK_TO, "rolling back a refused write");
+		}
+		if (r == 0)
+			r = exec_id(&shim, STMT_RELEASE, "ending a write");
+		if (r < 0)
+			scratch_copy(&scratch, &m->scratch);
+		m->revision = w.rev;
+		shim.ctx = &scratch;
+	}
+	if (r == 0 && w.rev != w.start_rev)
+		r = meta_set(&shim, "revision", w.rev);
+	if (r == 0)
+		r = exec_id(&shim, STMT_COMMIT, "committing");
+	if (r == 0)
+		return;
+	rollback(&shim);
+	for (m = group; m; m = m->next) {
+		m->r = r;
+		scratch_copy(&m->scratch, &scratch);
+	}
+}
+
+void contiv__store_sqlite_group_stats(struct contiv_store *store,
+				      struct contiv__store_group_stats *ret)
+{
+	struct committer *c = ((struct sq *)store->data)->committer;
+
+	pthread_mutex_lock(&c->lock);
+	ret->groups = c->groups;
+	ret->writes = c->writes;
+	ret->queued = 0;
+	for (struct member *m = c->head; m; m = m->next)
+		ret->queued++;
+	ret->running = c->running;
+	pthread_mutex_unlock(&c->lock);
+}
+
+/*
+ * Runs fn (if any) in a write transaction, after reaping expired leases, in
+ * a group with the writes of the process's other handles on the same file
+ * (see above). fn returns 0, a refusal (-ENOENT, -CONTIV_ERR_CONFLICT,
+ * -EINVAL: what it wrote is rolled back, what the reap did is still
+ * committed) or a database error (nothing is committed). On success
+ * *ret_revision is the revision after the write.
  */
 static int write_txn(struct contiv_store *store, write_fn fn, void *arg, uint64_t *ret_revision)
 {
-	struct wtx w = { .now_ms = wall_ms() };
-	int r, c;
+	struct sq *s = store->data;
+	struct committer *c = s->committer;
+	struct member me = {
+		.fn = fn,
+		.arg = arg,
+		.scratch = { .refcount = 1, .pid = getpid() },
+	};
+	struct member *group, *m, **end;
+	size_t n = 0;
 
-	r = exec_id(store, STMT_BEGIN_WRITE, "starting a write");
-	if (r < 0)
-		return r;
-	r = meta_get(store, "revision", &w.start_rev);
-	w.rev = w.start_rev;
-	if (r == 0)
-		r = reap(store, &w);
-	if (r == 0 && fn)
-		r = fn(store, &w, arg);
-	if (!is_db_error(r) && w.rev != w.start_rev) {
-		c = meta_set(store, "revision", w.rev);
-		if (c < 0)
-			r = c;
-	}
-	if (!is_db_error(r)) {
-		c = exec_id(store, STMT_COMMIT, "committing");
-		if (c < 0)
-			r = c;
-	}
-	if (is_db_error(r)) {
-		struct sq *s = store->data;
+	pthread_cond_init(&me.wake, NULL);
+	pthread_mutex_lock(&c->lock);
+	*c->tail = &me;
+	c->tail = &me.next;
+	while (!me.done && (c->running || c->head != &me))
+		pthread_cond_wait(&me.wake, &c->lock);
+	if (!me.done) {
+		/* lead: take the queue (up to GROUP_MAX) and run it */
+		c->running = true;
+		c->groups++;
+		group = c->head;
+		for (end = &c->head; *end && n < GROUP_MAX; end = &(*end)->next)
+			n++;
+		c->writes += n;
+		c->head = *end;
+		*end = NULL;
+		if (!c->head)
+			c->tail = &c->head;
+		pthread_mutex_unlock(&c->lock);
 
-		if (!sqlite3_get_autocommit(s->db)) {
-			/* keep the message of the first error */
-			sqlite3_stmt *st = stmt(store, STMT_ROLLBACK, &c);
-			if (st) {
-				sqlite3_step(st);
-				sqlite3_reset(st);
-			}
+		run_group(store, group);
+
+		pthread_mutex_lock(&c->lock);
+		c->running = false;
+		for (m = group; m; m = m->next) {
+			m->done = true;
+			if (m != &me)
+				pthread_cond_signal(&m->wake);
 		}
-		return r;
+		if (c->head)	/* the next leader */
+			pthread_cond_signal(&c->head->wake);
 	}
-	if (r == 0 && ret_revision)
-		*ret_revision = w.rev;
-	return r;
+	pthread_mutex_unlock(&c->lock);
+	pthread_cond_destroy(&me.wake);
+
+	if (me.r < 0) {
+		if (me.scratch.errmsg[0])
+			contiv__error(store->ctx, me.r, "%s", me.scratch.errmsg);
+		return me.r;
+	}
+	if (ret_revision)
+		*ret_revision = me.revision;
+	return 0;
 }
 
 /* Before a read: reaps in a write transaction if some lease has expired. */
@@ -515,6 +768,7 @@ static void sq_free(struct sq *s)
 	for (size_t i = 0; i < N_STMTS; i++)
 		sqlite3_finalize(s->stmts[i]);
 	sqlite3_close_v2(s->db);
+	committer_put(s->committer);
 	free(s->path);
 	free(s);
 }
@@ -611,6 +865,7 @@ static int setup_schema(struct contiv_store *store)
 static int sq_open(struct contiv_store *store, const struct contiv__store_config *config)
 {
 	char q[CONTIV_QUOTE_MAX];
+	struct stat st;
 	struct sq *s;
 	int rc, r;
 
@@ -639,6 +894,17 @@ static int sq_open(struct contiv_store *store, const struct contiv__store_config
 	r = setup_schema(store);
 	if (r < 0)
 		goto fail;
+	/* the file as it is open now (create_file made it, SQLite opened it) */
+	if (stat(s->path, &st) < 0) {
+		r = contiv__error(store->ctx, -CONTIV_ERR_UNAVAILABLE, "store: sqlite \"%s\": %s",
+				  quote_path(q, s->path), strerror(errno));
+		goto fail;
+	}
+	s->committer = committer_get(&st);
+	if (!s->committer) {
+		r = -ENOMEM;
+		goto fail;
+	}
 	return 0;
 fail:
 	sq_free(s);
