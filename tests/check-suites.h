@@ -10,6 +10,7 @@ Suite *make_model_suite(void);
 Suite *make_ipam_suite(void);
 Suite *make_store_suite(void);
 Suite *make_master_suite(void);
+Suite *make_master_cache_suite(void);
 Suite *make_store_sqlite_suite(void);
 Suite *make_client_suite(void);
 Suite *make_policy_suite(void);

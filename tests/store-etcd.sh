@@ -25,6 +25,8 @@ url="etcd://127.0.0.1:$CLIENT_PORT"
 rc=0
 echo "== shared store suite against $url"
 CONTIV_TEST_STORE_URL=$url CK_RUN_SUITE=store "$top_builddir/tests/check-all" || rc=1
+echo "== master read cache suite against $url (two masters on etcd)"
+CONTIV_TEST_STORE_URL=$url CK_RUN_SUITE=master-cache "$top_builddir/tests/check-all" || rc=1
 echo "== etcd-specific tests against $url"
 CONTIV_TEST_ETCD_URL=$url "$top_builddir/tests/check-store-etcd" || rc=1
 echo "== Python binding's store tests against $url"

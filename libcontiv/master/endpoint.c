@@ -223,7 +223,7 @@ static int ep_create(struct contiv__req *req, struct contiv_object *ep,
 		return contiv__reply_error(req, 400, "endpoint \"%s\": %s is required",
 					   contiv__quoted(q, id),
 					   !tenant || !*tenant ? "tenantName" : "networkName");
-	r = contiv__load_object(req->t, CONTIV_OBJECT_ENDPOINT, id, &old);
+	r = contiv__load_new_object(req->t, CONTIV_OBJECT_ENDPOINT, id, &old);
 	if (r == 0) {
 		if (same(tenant, contiv_object_get_str(old, CONTIV_ENDPOINT_TENANT)) &&
 		    same(network, contiv_object_get_str(old, CONTIV_ENDPOINT_NETWORK)) &&

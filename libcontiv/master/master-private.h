@@ -7,7 +7,10 @@
  * mod_revision of every key read (0 = absent); contiv__mtxn_commit() writes
  * everything in one store transaction that compares all of them, so a
  * request either sees a consistent state and writes, or conflicts and is run
- * again from the start by contiv_master_handle().
+ * again from the start by contiv_master_handle(). Reads may come from the
+ * master's read cache (struct contiv__mcache): the comparisons at commit
+ * make that safe, and answers that no commit checked are computed again
+ * from fresh reads.
  */
 #ifndef CONTIV_MASTER_PRIVATE_H
 #define CONTIV_MASTER_PRIVATE_H
@@ -30,6 +33,42 @@
 #define CONTIV__GROUPID_RANGE "1-65535"
 #define CONTIV__MAX_TRIES 100
 #define CONTIV__DEFAULT_MAX_BODY (1024u * 1024u)
+/* Bounds of a master's read cache (cache.c). */
+#define CONTIV__MCACHE_MAX_ENTRIES 1024u
+#define CONTIV__MCACHE_MAX_BYTES (4u * 1024u * 1024u)
+
+/*
+ * The read cache of a master (cache.c): key -> value (or absence) and
+ * mod_revision, least recently used first out. Never trusted alone: every
+ * key served from it is compared at commit like any other read.
+ */
+struct contiv__mcache_entry;
+struct contiv__mcache {
+	struct contiv__mcache_entry **buckets;	/* a power of two of them, or NULL */
+	size_t nbuckets;
+	struct contiv__mcache_entry *newest, *oldest;
+	size_t n, bytes;
+	size_t max_entries, max_bytes;
+	uint64_t rev_hi;			/* the highest commit revision seen */
+	uint64_t hits, misses, evictions, flushes;
+};
+void contiv__mcache_init(struct contiv__mcache *c);
+/* Drops every entry (counted as a flush if there were any). */
+void contiv__mcache_clear(struct contiv__mcache *c);
+void contiv__mcache_forget(struct contiv__mcache *c, const char *key);
+/*
+ * 1 with a copy of the value (*ret_value NULL: absent; ret_value may be NULL)
+ * and its mod_revision (0: absent); 0 if not cached; -ENOMEM.
+ */
+int contiv__mcache_lookup(struct contiv__mcache *c, const char *key, char **ret_value,
+			  uint64_t *ret_rev);
+/* Remembers key's value (NULL: absent, rev 0) at rev; on failure forgets it. */
+void contiv__mcache_store(struct contiv__mcache *c, const char *key, const char *value,
+			  uint64_t rev);
+/* New bounds (0 entries: no caching); evicts down to them. */
+void contiv__mcache_set_limits(struct contiv__mcache *c, size_t max_entries, size_t max_bytes);
+/* A commit's revision: a revision lower than one seen before drops everything. */
+void contiv__mcache_saw_revision(struct contiv__mcache *c, uint64_t rev);
 
 /* Counters kept per master for /metrics. */
 enum {
@@ -53,6 +92,8 @@ struct contiv_master {
 	uint64_t conflicts_retried;
 	uint64_t conflicts_exhausted;
 	uint64_t store_errors;
+	uint64_t cache_reruns;		/* answers recomputed from fresh reads */
+	struct contiv__mcache cache;
 };
 
 /* The request being served. */
@@ -74,11 +115,27 @@ int contiv__mtxn_new(struct contiv_master *m, struct contiv__mtxn **ret);
 void contiv__mtxn_free(struct contiv__mtxn *t);
 /* 0 with *ret_value (caller frees) or -ENOENT (absence recorded); ret_value may be NULL. */
 int contiv__mtxn_get(struct contiv__mtxn *t, const char *key, char **ret_value);
+/*
+ * The same for a key that is most likely absent (the id of an object being
+ * created): if the cache does not hold it, it is taken as absent without a
+ * store read, and the commit's comparison checks that guess (a cache hit).
+ */
+int contiv__mtxn_get_new(struct contiv__mtxn *t, const char *key, char **ret_value);
 /* Takes a copy of value. */
 int contiv__mtxn_put(struct contiv__mtxn *t, const char *key, const char *value);
 int contiv__mtxn_del(struct contiv__mtxn *t, const char *key);
 /* Reads and bumps the config serial (for writes whose checks read sets). */
 int contiv__mtxn_bump_serial(struct contiv__mtxn *t);
+/*
+ * Fresh (the default): every read goes to the store (the cache is only
+ * filled). Otherwise
+ * reads may be served from the master's cache; see contiv__mtxn_cache_hits().
+ */
+void contiv__mtxn_set_fresh(struct contiv__mtxn *t, bool fresh);
+/* How many reads the cache served: an answer built on them without a commit is unchecked. */
+unsigned contiv__mtxn_cache_hits(const struct contiv__mtxn *t);
+/* Drops the cache entries of every key read or written (after a conflict). */
+void contiv__mtxn_forget(struct contiv__mtxn *t);
 /* Whether anything is to be written. */
 bool contiv__mtxn_dirty(const struct contiv__mtxn *t);
 int contiv__mtxn_commit(struct contiv__mtxn *t);
@@ -90,6 +147,9 @@ const char *contiv__key_config(char *buf, size_t len, uint32_t kind, const char 
 /* Object from the store: 0, -ENOENT, store errors, -EIO for a corrupt value. */
 int contiv__load_object(struct contiv__mtxn *t, uint32_t kind, const char *key,
 			struct contiv_object **ret);
+/* The same through contiv__mtxn_get_new(): for an object being created. */
+int contiv__load_new_object(struct contiv__mtxn *t, uint32_t kind, const char *key,
+			    struct contiv_object **ret);
 int contiv__save_object(struct contiv__mtxn *t, const struct contiv_object *obj);
 int contiv__delete_object(struct contiv__mtxn *t, const struct contiv_object *obj);
 

@@ -30,6 +30,7 @@ CONTIV_EXPORT int contiv_master_new(struct contiv_ctx *ctx, struct contiv_store 
 	if (!m)
 		return -ENOMEM;
 	m->refcount = 1;
+	contiv__mcache_init(&m->cache);
 	m->max_body = CONTIV_OPTS_GET(opts, max_body, 0);
 	if (!m->max_body)
 		m->max_body = CONTIV__DEFAULT_MAX_BODY;
@@ -60,6 +61,7 @@ CONTIV_EXPORT struct contiv_master *contiv_master_unref(struct contiv_master *ma
 {
 	if (!master || --master->refcount > 0)
 		return NULL;
+	contiv__mcache_clear(&master->cache);
 	contiv_store_unref(master->store);
 	contiv_ctx_unref(master->ctx);
 	free(master->version);
@@ -241,6 +243,8 @@ CONTIV_EXPORT int contiv_master_init(struct contiv_master *master)
 		if (r < 0)
 			return r;
 		r = init_once(master, t);
+		if (r == -CONTIV_ERR_CONFLICT)
+			contiv__mtxn_forget(t);
 		contiv__mtxn_free(t);
 	}
 	return r == -EIO ? -CONTIV_ERR_UNAVAILABLE : r;
@@ -407,19 +411,30 @@ static void count(struct contiv_master *m, const char *method, int status)
 	m->requests[mi][si]++;
 }
 
-/* One try: route and, if it succeeded, commit what it wrote. */
-static int run_once(struct contiv__req *req, const char *path, size_t path_len)
+/*
+ * One try: route and, if it succeeded, commit what it wrote. Reads are fresh
+ * or may come from the cache; *ret_unchecked is set when the answer rests on
+ * cached reads that no commit compared (it must then be computed again from
+ * fresh reads: a cached entry may be stale).
+ */
+static int run_once(struct contiv__req *req, const char *path, size_t path_len, bool fresh,
+		    bool *ret_unchecked)
 {
 	int status, r = contiv__mtxn_new(req->m, &req->t);
 
+	*ret_unchecked = false;
 	if (r < 0)
 		return r;
+	contiv__mtxn_set_fresh(req->t, fresh);
 	status = route(req, path, path_len);
 	if (status >= 200 && status < 300 && contiv__mtxn_dirty(req->t)) {
 		r = contiv__mtxn_commit(req->t);
-		if (r < 0)
-			return r;
+		return r < 0 ? r : status;
 	}
+	if (status == -CONTIV_ERR_CONFLICT)
+		contiv__mtxn_forget(req->t);
+	else
+		*ret_unchecked = contiv__mtxn_cache_hits(req->t) > 0;
 	return status;
 }
 
@@ -428,6 +443,8 @@ static int serve(struct contiv__req *req, const char *path)
 	const char *q = strchr(path, '?');
 	size_t path_len = q ? (size_t)(q - path) : strlen(path);
 	int status = -CONTIV_ERR_CONFLICT;
+	/* a GET reads fresh: never older than a write acknowledged anywhere */
+	bool fresh = is(req->method, "GET"), unchecked;
 
 	req->query = q ? q + 1 : "";
 	if (req->body && req->body_len > req->m->max_body)
@@ -439,9 +456,16 @@ static int serve(struct contiv__req *req, const char *path)
 		if (tries)
 			req->m->conflicts_retried++;
 		req_reset(req);
-		status = run_once(req, path, path_len);
+		status = run_once(req, path, path_len, fresh, &unchecked);
+		if (unchecked) {	/* again on fresh reads; not a conflict, no try used */
+			req->m->cache_reruns++;
+			fresh = true;
+			req_reset(req);
+			status = run_once(req, path, path_len, fresh, &unchecked);
+		}
 		if (status != -CONTIV_ERR_CONFLICT)
 			break;
+		fresh = true;	/* the cache, or a guess, was wrong: read everything again */
 	}
 	switch (status) {
 	case -CONTIV_ERR_CONFLICT:

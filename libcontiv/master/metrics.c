@@ -172,6 +172,22 @@ int contiv__metrics_handle(struct contiv__req *req)
 		 "# TYPE contiv_master_store_errors_total counter\n"
 		 "contiv_master_store_errors_total %" PRIu64 "\n",
 	     m->conflicts_retried, m->conflicts_exhausted, m->store_errors);
+	addf(&t, "# HELP contiv_master_cache_hits_total Reads served by the read cache.\n"
+		 "# TYPE contiv_master_cache_hits_total counter\n"
+		 "contiv_master_cache_hits_total %" PRIu64 "\n"
+		 "# HELP contiv_master_cache_misses_total Reads of write requests the read cache did not hold.\n"
+		 "# TYPE contiv_master_cache_misses_total counter\n"
+		 "contiv_master_cache_misses_total %" PRIu64 "\n"
+		 "# HELP contiv_master_cache_flushes_total Read cache emptied after a store error.\n"
+		 "# TYPE contiv_master_cache_flushes_total counter\n"
+		 "contiv_master_cache_flushes_total %" PRIu64 "\n"
+		 "# HELP contiv_master_cache_reruns_total Answers computed again from fresh reads.\n"
+		 "# TYPE contiv_master_cache_reruns_total counter\n"
+		 "contiv_master_cache_reruns_total %" PRIu64 "\n"
+		 "# HELP contiv_master_cache_entries Keys in the read cache.\n"
+		 "# TYPE contiv_master_cache_entries gauge\n"
+		 "contiv_master_cache_entries %zu\n",
+	     m->cache.hits, m->cache.misses, m->cache.flushes, m->cache_reruns, m->cache.n);
 	if (t.oom) {
 		free(t.buf);
 		return -ENOMEM;

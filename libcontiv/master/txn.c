@@ -30,6 +30,8 @@ struct contiv__mtxn {
 	size_t nreads, capreads;
 	struct mwrite *writes;
 	size_t nwrites, capwrites;
+	bool fresh;		/* reads bypass the cache */
+	unsigned hits;		/* reads served by the cache */
 };
 
 int contiv__mtxn_new(struct contiv_master *m, struct contiv__mtxn **ret)
@@ -39,6 +41,7 @@ int contiv__mtxn_new(struct contiv_master *m, struct contiv__mtxn **ret)
 	if (!t)
 		return -ENOMEM;
 	t->m = m;
+	t->fresh = true;	/* the cache serves only who asks for it */
 	*ret = t;
 	return 0;
 }
@@ -89,7 +92,7 @@ static int record_read(struct contiv__mtxn *t, const char *key, uint64_t rev)
 	return 0;
 }
 
-int contiv__mtxn_get(struct contiv__mtxn *t, const char *key, char **ret_value)
+static int get(struct contiv__mtxn *t, const char *key, char **ret_value, bool likely_new)
 {
 	struct mwrite *w = find_write(t, key);
 	uint64_t rev = 0;
@@ -106,10 +109,26 @@ int contiv__mtxn_get(struct contiv__mtxn *t, const char *key, char **ret_value)
 		}
 		return 0;
 	}
-	r = contiv_store_get(t->m->store, key, &value, &rev);
-	if (r < 0 && r != -ENOENT)
+	r = t->fresh ? 0 : contiv__mcache_lookup(&t->m->cache, key, &value, &rev);
+	if (r < 0)
 		return r;
-	r = record_read(t, key, r == -ENOENT ? 0 : rev);
+	if (r > 0) {
+		t->hits++;
+	} else if (likely_new && !t->fresh) {
+		t->hits++;	/* a guess, checked like a cached absence */
+		rev = 0;
+	} else {
+		r = contiv_store_get(t->m->store, key, &value, &rev);
+		if (r < 0 && r != -ENOENT) {
+			if (r != -EINVAL)	/* the store failed, not the key: trust nothing */
+				contiv__mcache_clear(&t->m->cache);
+			return r;
+		}
+		if (r == -ENOENT)
+			rev = 0;
+		contiv__mcache_store(&t->m->cache, key, value, rev);
+	}
+	r = record_read(t, key, rev);
 	if (r < 0) {
 		free(value);
 		return r;
@@ -121,6 +140,34 @@ int contiv__mtxn_get(struct contiv__mtxn *t, const char *key, char **ret_value)
 	else
 		free(value);
 	return 0;
+}
+
+int contiv__mtxn_get(struct contiv__mtxn *t, const char *key, char **ret_value)
+{
+	return get(t, key, ret_value, false);
+}
+
+int contiv__mtxn_get_new(struct contiv__mtxn *t, const char *key, char **ret_value)
+{
+	return get(t, key, ret_value, true);
+}
+
+void contiv__mtxn_set_fresh(struct contiv__mtxn *t, bool fresh)
+{
+	t->fresh = fresh;
+}
+
+unsigned contiv__mtxn_cache_hits(const struct contiv__mtxn *t)
+{
+	return t->hits;
+}
+
+void contiv__mtxn_forget(struct contiv__mtxn *t)
+{
+	for (size_t i = 0; i < t->nreads; i++)
+		contiv__mcache_forget(&t->m->cache, t->reads[i].key);
+	for (size_t i = 0; i < t->nwrites; i++)
+		contiv__mcache_forget(&t->m->cache, t->writes[i].key);
 }
 
 static int add_write(struct contiv__mtxn *t, const char *key, const char *value)
@@ -191,7 +238,9 @@ bool contiv__mtxn_dirty(const struct contiv__mtxn *t)
 
 int contiv__mtxn_commit(struct contiv__mtxn *t)
 {
+	struct contiv__mcache *c = &t->m->cache;
 	struct contiv_store_txn *txn = NULL;
+	uint64_t rev = 0;
 	int r;
 
 	if (!t->nwrites)
@@ -204,8 +253,19 @@ int contiv__mtxn_commit(struct contiv__mtxn *t)
 							      t->writes[i].value, 0) :
 					 contiv_store_txn_delete(txn, t->writes[i].key);
 	if (r == 0)
-		r = contiv_store_txn_commit(txn, NULL);
+		r = contiv_store_txn_commit(txn, &rev);
 	contiv_store_txn_free(txn);
+	if (r == -CONTIV_ERR_CONFLICT) {
+		contiv__mtxn_forget(t);	/* some compared key changed: read them all again */
+	} else if (r < 0) {
+		contiv__mcache_clear(c);	/* written or not, unknown: trust nothing */
+	} else {
+		/* what was compared still holds; what was written has the commit's revision */
+		contiv__mcache_saw_revision(c, rev);
+		for (size_t i = 0; i < t->nwrites; i++)
+			contiv__mcache_store(c, t->writes[i].key, t->writes[i].value,
+					     t->writes[i].value ? rev : 0);
+	}
 	return r;
 }
 
@@ -219,17 +279,29 @@ const char *contiv__key_config(char *buf, size_t len, uint32_t kind, const char 
 	return buf;
 }
 
-int contiv__load_object(struct contiv__mtxn *t, uint32_t kind, const char *key,
-			struct contiv_object **ret)
+static int load_object(struct contiv__mtxn *t, uint32_t kind, const char *key,
+		       struct contiv_object **ret, bool likely_new)
 {
 	char k[CONTIV__KEYBUF], *value = NULL;
-	int r = contiv__mtxn_get(t, contiv__key_config(k, sizeof(k), kind, key), &value);
+	int r = get(t, contiv__key_config(k, sizeof(k), kind, key), &value, likely_new);
 
 	if (r < 0)
 		return r;
 	r = contiv_object_from_json(t->m->ctx, kind, value, ret);
 	free(value);
 	return r == -ENOMEM ? r : r < 0 ? -EIO : 0;
+}
+
+int contiv__load_object(struct contiv__mtxn *t, uint32_t kind, const char *key,
+			struct contiv_object **ret)
+{
+	return load_object(t, kind, key, ret, false);
+}
+
+int contiv__load_new_object(struct contiv__mtxn *t, uint32_t kind, const char *key,
+			    struct contiv_object **ret)
+{
+	return load_object(t, kind, key, ret, true);
 }
 
 int contiv__save_object(struct contiv__mtxn *t, const struct contiv_object *obj)
