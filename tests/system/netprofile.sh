@@ -24,7 +24,9 @@ container_add host2 a2 BandwidthTenant BandwidthTestNet epgA || fail "attach a2"
 # first 3 s (the burst allowance) left out.
 rate() {
 	local r pid
-	cexec "$1" timeout 25 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+	# ip netns exec directly (not the cexec function): $! is then the server
+	# itself, and the kill below cannot leave it holding the port.
+	ip netns exec "$(contns "$1")" timeout 25 iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
 	pid=$!
 	sleep 0.5
 	r=$(cexec "$2" timeout 22 iperf3 -c "$(cip "$1")" -p 5201 -t 10 -O 3 -J 2>/dev/null |
@@ -37,18 +39,24 @@ rate() {
 # within VALUE TARGET: |VALUE - TARGET| <= 10 % of TARGET
 within() { [ "$1" -ge $(($2 * 9 / 10)) ] && [ "$1" -le $(($2 * 11 / 10)) ]; }
 
-# shaped SERVER CLIENT TARGET LABEL: the rate is within 10 % of TARGET. A
-# busy machine can starve one 8-second run; one more run is allowed, and
-# both numbers are printed.
+# shaped SERVER CLIENT TARGET LABEL: the rate is within 10 % of TARGET. TCP
+# through two token buckets (the sender's ifb, the receiver's veth) on a busy
+# 2-core machine can miss in one run; up to three runs are made, and every
+# number is printed.
 shaped() {
-	local r1 r2
-	r1=$(rate "$1" "$2")
-	if within "$r1" "$3"; then ok "$4: $r1 kbit/s ($3 +-10 %)"; return; fi
-	r2=$(rate "$1" "$2")
-	if within "$r2" "$3"; then ok "$4: $r2 kbit/s ($3 +-10 %; first run $r1)"
-	else fail "$4: $r1 then $r2 kbit/s, expected $3 +-10 %"; fi
+	local r seen=""
+	for _ in 1 2 3; do
+		r=$(rate "$1" "$2")
+		if within "$r" "$3"; then
+			ok "$4: $r kbit/s ($3 +-10 %${seen:+; earlier runs$seen})"
+			return
+		fi
+		seen="$seen $r"
+	done
+	fail "$4:$seen kbit/s, expected $3 +-10 %"
 }
 
+rate b1 b2 >/dev/null	# warm-up: the first transfer after the attach is not measured
 shaped b1 b2 500 "epgB b2->b1"
 shaped b2 b1 500 "epgB b1->b2"
 r=$(rate a1 a2)
