@@ -30,6 +30,8 @@
 
 #include <contiv/contiv.h>
 
+#include "tool-util.h"
+
 #include "netmaster.h"
 
 #if MHD_VERSION < 0x00097002
@@ -402,19 +404,6 @@ static void usage(FILE *f)
 		"  --version              show the version\n");
 }
 
-static int parse_level(const char *s)
-{
-	static const struct {
-		const char *name;
-		int level;
-	} levels[] = { { "error", LOG_ERR }, { "warning", LOG_WARNING }, { "warn", LOG_WARNING },
-		       { "info", LOG_INFO }, { "debug", LOG_DEBUG } };
-
-	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
-		if (!strcasecmp(s, levels[i].name))
-			return levels[i].level;
-	return -1;
-}
 
 static int parse_listen(const char *text, struct sockaddr_in *sin)
 {
@@ -443,27 +432,6 @@ static int parse_listen(const char *text, struct sockaddr_in *sin)
 	return 0;
 }
 
-static int unix_listener(const char *path)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return -ENAMETOOLONG;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	unlink(path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || chmod(path, 0600) < 0 ||
-	    listen(fd, 128) < 0) {
-		int e = -errno;
-
-		close(fd);
-		return e;
-	}
-	return fd;
-}
 
 int main(int argc, char **argv)
 {
@@ -497,7 +465,7 @@ int main(int argc, char **argv)
 			cfg.socket_path = optarg;
 			break;
 		case 'L':
-			cfg.log_level = parse_level(optarg);
+			cfg.log_level = tool_parse_level(optarg);
 			if (cfg.log_level < 0) {
 				fprintf(stderr, "netmaster: --log-level \"%s\": expected error, warning, info or debug\n",
 					optarg);
@@ -578,7 +546,7 @@ int main(int argc, char **argv)
 		return EXIT_STARTUP;
 	}
 	if (cfg.socket_path) {
-		ufd = unix_listener(cfg.socket_path);
+		ufd = tool_unix_listener(cfg.socket_path);
 		unx = ufd >= 0 ? start(NULL, ufd) : NULL;
 		if (!unx) {
 			nm_log(LOG_ERR, "cannot listen on %s: %s", cfg.socket_path,

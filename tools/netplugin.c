@@ -28,6 +28,8 @@
 
 #include <contiv/contiv.h>
 
+#include "tool-util.h"
+
 #if MHD_VERSION < 0x00097002
 typedef int MHD_RESULT;
 #else
@@ -286,31 +288,6 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	logmsg(LOG_DEBUG, "httpd: %s", buf);
 }
 
-static int unix_listener(const char *path)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	mode_t old;
-	int fd;
-
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return -ENAMETOOLONG;
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	unlink(path);
-	old = umask(0177);	/* never reachable by others, not even briefly */
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 || chmod(path, 0600) < 0 ||
-	    listen(fd, 128) < 0) {
-		int e = -errno;
-
-		umask(old);
-		close(fd);
-		return e;
-	}
-	umask(old);
-	return fd;
-}
 
 /* mkdir -p of the socket's directory (mode 0755 as /run/contiv). */
 static void make_parent(const char *path)
@@ -349,19 +326,6 @@ static void usage(FILE *f)
 		"  --version              show the version\n");
 }
 
-static int parse_level(const char *s)
-{
-	static const struct {
-		const char *name;
-		int level;
-	} levels[] = { { "error", LOG_ERR }, { "warning", LOG_WARNING }, { "warn", LOG_WARNING },
-		       { "info", LOG_INFO }, { "debug", LOG_DEBUG } };
-
-	for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++)
-		if (!strcasecmp(s, levels[i].name))
-			return levels[i].level;
-	return -1;
-}
 
 static int parse_args(int argc, char **argv)
 {
@@ -396,7 +360,7 @@ static int parse_args(int argc, char **argv)
 			cfg.socket_path = optarg;
 			break;
 		case 'L':
-			cfg.log_level = parse_level(optarg);
+			cfg.log_level = tool_parse_level(optarg);
 			if (cfg.log_level < 0) {
 				fprintf(stderr, "netplugin: --log-level \"%s\": expected error, warning, info or debug\n",
 					optarg);
@@ -491,7 +455,7 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	make_parent(cfg.socket_path);
-	fd = unix_listener(cfg.socket_path);
+	fd = tool_unix_listener(cfg.socket_path);
 	if (fd >= 0)
 		mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
 					       MHD_USE_ERROR_LOG,

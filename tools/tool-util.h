@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Helpers shared by the daemons in tools/ (netmaster, netplugin). */
+#ifndef CONTIV_TOOL_UTIL_H
+#define CONTIV_TOOL_UTIL_H
+
+/* "error", "warn"/"warning", "info", "debug" (any case) -> syslog level, or -1. */
+int tool_parse_level(const char *name);
+
+/*
+ * A listening unix socket at path, mode 0600 from the start (created under
+ * umask 0177, so it is never reachable by others, not even briefly); an
+ * existing file at path is replaced. Returns the fd or -errno.
+ */
+int tool_unix_listener(const char *path);
+
+#endif
