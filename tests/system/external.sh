@@ -11,30 +11,14 @@
 #   keeps the mappings (state file), also across a later policy change.
 # - identical subnets of two tenants on one host: mappings refused (409).
 # Listeners are busybox httpd with a CGI script printing the peer's address
-# (REMOTE_ADDR): what the listener itself saw.
+# (REMOTE_ADDR): what the listener itself saw (tests/lib/peer.sh).
 set -u
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib/cluster.sh"
 cluster_up 2 || exit 1
 
+. "$CL_SRC/tests/lib/peer.sh"
 EXT_IP=10.200.0.200
-WWW=$CL_DIR/www
-mkdir -p "$WWW/cgi-bin"
-printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "peer $REMOTE_ADDR"\n' >"$WWW/cgi-bin/peer"
-chmod 755 "$WWW/cgi-bin/peer"
-
-# httpd_in NS PORT: the peer-printing server in network namespace NS.
-httpd_in() {
-	ip netns exec "$1" busybox httpd -f -p "$2" -h "$WWW" >/dev/null 2>&1 &
-	echo $! >"$CL_DIR/httpd-$1-$2.pid"
-	disown $!
-}
-# peer_seen NS IP PORT: what the server at IP:PORT saw as our address ("" if unreachable).
-peer_seen() {
-	# (busybox 1.35's wget -T crashes: timeout(1) bounds it instead)
-	ip netns exec "$1" timeout 4 busybox wget -qO- "http://$2:$3/cgi-bin/peer" 2>/dev/null |
-		sed -n 's/^peer \[::ffff:\(.*\)\]$/\1/p; s/^peer \([0-9.]*\)$/\1/p'
-}
-from_fabric() { peer_seen "$CL_FABRIC" "$@"; }
+peer_www_setup
 portmap() { agent_call "$1" /portmap "$2"; }
 state_of() { curl -sS --max-time 30 --unix-socket "$CL_DIR/$1.sock" http://localhost/state; }
 expect_status() { # WHAT WANT [REGEX the message must match]
@@ -43,14 +27,6 @@ expect_status() { # WHAT WANT [REGEX the message must match]
 	else
 		fail "$1: expected $2${3:+ matching /$3/}, got $CL_STATUS $CL_BODY"
 	fi
-}
-expect_peer() { # WHAT GOT WANT
-	if [ "$2" = "$3" ]; then ok "$1: peer $2"; else fail "$1: peer \"$2\", expected \"$3\""; fi
-}
-expect_closed() { # WHAT HOST_IP PORT
-	local got
-	got=$(from_fabric "$2" "$3")
-	if [ -z "$got" ]; then ok "$1: $2:$3 closed"; else fail "$1: $2:$3 still answers (peer $got)"; fi
 }
 # attach_pm HOST NAME MAPPINGS_JSON: like container_add, with portMappings.
 attach_pm() {
@@ -93,6 +69,11 @@ expect_peer "c3 -> c1 on one host (no NAT)" "$(peer_seen "$(contns c3)" "$(cip c
 # ---- DNAT ----
 expect_peer "fabric -> host1:9099 reaches c1 (client address kept)" "$(from_fabric 10.200.0.1 9099)" $CL_MASTER_IP
 expect_closed "host2 maps nothing" 10.200.0.2 9099
+expect_peer "host1 itself -> its own 10.200.0.1:9099 reaches c1" "$(peer_seen "$(hostns host1)" 10.200.0.1 9099)" 10.200.0.1
+expect_peer "c2 (host2) -> host1:9099 reaches c1, SNAT by host2" "$(peer_seen "$(contns c2)" 10.200.0.1 9099)" 10.200.0.2
+# hairpin: the reply crosses the bridge directly; br_netfilter (on, as the
+# policy needs) gives it to conntrack, which undoes the DNAT
+expect_peer "hairpin c3 -> host1:9099 -> c1 on one bridge" "$(peer_seen "$(contns c3)" 10.200.0.1 9099)" "$(cip c3)"
 portmap host1 '{"id":"c1","portMappings":[{"hostPort":9099,"containerPort":9099},{"protocol":"tcp","hostPort":8088,"containerPort":9099,"hostIP":""},{"protocol":"udp","hostPort":5353,"containerPort":53}]}'
 expect_status "/portmap adds 8088 and udp 5353" 200
 expect_peer "fabric -> host1:8088 reaches c1" "$(from_fabric 10.200.0.1 8088)" $CL_MASTER_IP
