@@ -142,10 +142,12 @@ int contiv__pm_parse(struct json_object *arr, struct contiv__pm_ep *ret, char *e
 			if (v[j].proto != m.proto || v[j].host_port != m.host_port)
 				continue;
 			if (v[j].port != m.port) {
+				uint16_t first = v[j].port;
+
 				free(v);
 				return pm_err(err, len, "portMappings[%zu].hostPort %u: %s port %u is given twice, to container ports %u and %u",
 					      i, m.host_port, contiv__pm_proto_name(m.proto),
-					      m.host_port, v[j].port, m.port);
+					      m.host_port, first, m.port);
 			}
 			dup = true;
 		}
