@@ -1068,7 +1068,13 @@ static bool pm_same(const struct contiv__pm_ep *x, const struct contiv__pm_ep *y
 {
 	size_t nx = x ? x->n : 0, ny = y ? y->n : 0;
 
-	return nx == ny && (!nx || !memcmp(x->v, y->v, nx * sizeof(*x->v)));
+	if (nx != ny)
+		return false;
+	for (size_t i = 0; i < nx; i++)
+		if (x->v[i].proto != y->v[i].proto || x->v[i].host_port != y->v[i].host_port ||
+		    x->v[i].port != y->v[i].port)
+			return false;
+	return true;
 }
 
 static struct json_object *attach_answer(struct contiv_agent *a, struct contiv_object *ep,

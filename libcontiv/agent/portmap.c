@@ -129,7 +129,7 @@ int contiv__pm_parse(struct json_object *arr, struct contiv__pm_ep *ret, char *e
 	if (!v)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		struct contiv__pm m;
+		struct contiv__pm m = { 0 };
 		bool dup = false;
 
 		r = parse_one(json_object_array_get_idx(arr, i), i, &m, err, len);

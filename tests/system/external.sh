@@ -57,6 +57,12 @@ attach_pm host1 c1 '[{"protocol":"tcp","hostPort":9099,"containerPort":9099}]' |
 	fail "attach c1 with a port mapping: $CL_STATUS $CL_BODY"
 jq -e '.portMappings == [{"protocol":"tcp","hostPort":9099,"containerPort":9099}]' "$CL_DIR/c-c1.json" >/dev/null &&
 	ok "attach answer lists the mapping" || fail "attach answer: $(cat "$CL_DIR/c-c1.json")"
+# attach again, same parameters: same answer; other mappings: 409 (use /portmap)
+again='{"tenant":"default","network":"contiv-net","id":"c1","containerName":"c1","netns":"/run/netns/'"$(contns c1)"'"'
+agent_call host1 /attach "$again,\"portMappings\":[{\"hostPort\":9099,\"containerPort\":9099}]}"
+expect_status "attach again with the same mapping" 200
+agent_call host1 /attach "$again,\"portMappings\":[{\"hostPort\":9098,\"containerPort\":9099}]}"
+expect_status "attach again with another mapping" 409 'other port mappings'
 container_add host2 c2 default contiv-net || fail "attach c2"
 container_add host1 c3 default contiv-net || fail "attach c3"
 for c in c1 c2 c3; do httpd_in "$(contns $c)" 9099; done
