@@ -1042,6 +1042,9 @@ static int pm_apply(struct contiv_agent *a, const char *what, const struct item 
 	r = pm_check_clash(a, what, ep->key, list, ret_body);
 	if (r)
 		return r;
+	if (list->n && !ep_str(ep, CONTIV_ENDPOINT_IPV4_ADDRESS))
+		return answer_error(ret_body, 409, "%s: endpoint \"%s\" has no IPv4 address (port mappings are IPv4)",
+				    what, ep->key);
 	if (other)
 		return answer_error(ret_body, 409, "%s: endpoint \"%s\": its network's subnet overlaps network \"%s\" on this host, so a mapped port could reach either; port mappings need a subnet of its own on the host",
 				    what, ep->key, other->key);
@@ -1446,11 +1449,12 @@ static int do_portmap(struct contiv_agent *a, struct json_object *req, char **re
 		return r == -ENOMEM ? r : answer_error(ret_body, 400, "portmap: %s", msg);
 	contiv_agent_sync(a, 0);
 	it = item_find(a, CONTIV_OBJECT_ENDPOINT, id);
-	if (!it || !ep_is_local(a, it) || !ep_str(it, CONTIV_ENDPOINT_IPV4_ADDRESS)) {
+	if (!it || !ep_is_local(a, it)) {
 		contiv__pm_ep_clear(&list);
 		return answer_error(ret_body, 404, "portmap: endpoint \"%s\" is not attached on this host%s%s",
 				    id, it ? ", but on " : "", it ? ep_str(it, CONTIV_ENDPOINT_HOST) ?: "?" : "");
 	}
+
 	r = pm_apply(a, "portmap", it, &list, ret_body);
 	contiv__pm_ep_clear(&list);
 	if (r != 200)
