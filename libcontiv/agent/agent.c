@@ -1011,7 +1011,6 @@ static int master_delete_endpoint(struct contiv_agent *a, const char *id)
 struct attach_req {
 	const char *tenant, *network, *group, *id, *container_id, *container_name, *netns, *ifname,
 		*ip;
-	struct contiv__pm_ep pm;	/* "portMappings" */
 };
 
 /* 409 if one of @list's host ports is mapped by another endpoint here. */
@@ -1067,17 +1066,45 @@ static int pm_apply(struct contiv_agent *a, const char *what, const struct item 
 	return r;
 }
 
-static bool pm_same(const struct contiv__pm_ep *x, const struct contiv__pm_ep *y)
-{
-	size_t nx = x ? x->n : 0, ny = y ? y->n : 0;
+enum { PM_VALIDATE, PM_CLASH, PM_SAME };
 
-	if (nx != ny)
-		return false;
-	for (size_t i = 0; i < nx; i++)
-		if (x->v[i].proto != y->v[i].proto || x->v[i].host_port != y->v[i].host_port ||
-		    x->v[i].port != y->v[i].port)
-			return false;
-	return true;
+/*
+ * Checks a request's "portMappings" (@jpm, NULL if absent): PM_VALIDATE its
+ * syntax (400), PM_CLASH also its host ports against other endpoints' (409),
+ * PM_SAME, for a repeated attach, that it is the endpoint's current list when
+ * one is given (409). Returns 0 if fine, else the status with *ret_body set.
+ */
+static int pm_request(struct contiv_agent *a, const char *what, const char *id,
+		      struct json_object *jpm, int mode, char **ret_body)
+{
+	struct contiv__pm_ep list;
+	char msg[600];
+	int r = contiv__pm_parse(jpm, &list, msg, sizeof(msg));
+
+	if (r < 0)
+		return r == -ENOMEM ? r : answer_error(ret_body, 400, "%s: %s", what, msg);
+	if (mode == PM_CLASH)
+		r = pm_check_clash(a, what, id, &list, ret_body);
+	else if (mode == PM_SAME && list.n && !contiv__pm_same(&list, contiv__pm_find(&a->pm, id)))
+		r = answer_error(ret_body, 409, "endpoint \"%s\" is already attached with other port mappings (change them with /portmap)",
+				 id);
+	contiv__pm_ep_clear(&list);
+	return r;
+}
+
+/* Applies an attach request's "portMappings" to local endpoint @ep (pm_apply). */
+static int pm_request_apply(struct contiv_agent *a, const struct item *ep, struct json_object *jpm,
+			    char **ret_body)
+{
+	struct contiv__pm_ep list;
+	char msg[600];
+	int r = contiv__pm_parse(jpm, &list, msg, sizeof(msg));
+
+	if (r < 0)
+		return r == -ENOMEM ? r : answer_error(ret_body, 400, "attach: %s", msg);
+	r = list.n ? pm_apply(a, "attach", ep, &list, ret_body) : 200;
+	contiv__pm_ep_clear(&list);
+	return r;
 }
 
 static struct json_object *attach_answer(struct contiv_agent *a, struct contiv_object *ep,
@@ -1145,8 +1172,6 @@ static int attachment_add(struct contiv_agent *a, const struct attach_req *rq, c
 	return 0;
 }
 
-static int attach_endpoint(struct contiv_agent *a, struct attach_req *rqp, char **ret_body);
-
 static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret_body)
 {
 	struct attach_req rq = {
@@ -1161,8 +1186,15 @@ static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret
 		.ip = json_str(req, "ipAddress"),
 	};
 	struct json_object *jpm = NULL;
-	char q[CONTIV_QUOTE_MAX], msg[700];
-	int r;
+	CONTIV_OPTS(contiv_dp_endpoint_opts, eo);
+	struct contiv_object *ep = NULL, *got = NULL;
+	struct attachment *t;
+	struct item *cached, *net;
+	char q[CONTIV_QUOTE_MAX], path[300], msg[700], host_if[16] = "", *body = NULL, *out = NULL;
+	bool existed;
+	long status = 0;
+	int r, ret;
+	struct stat st;
 
 	if (!rq.tenant || !*rq.tenant)
 		rq.tenant = "default";
@@ -1181,35 +1213,17 @@ static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret
 		return answer_error(ret_body, 400, "attach: \"ifname\" \"%s\": not a valid interface name",
 				    contiv__quote(q, rq.ifname));
 	json_object_object_get_ex(req, "portMappings", &jpm);
-	r = contiv__pm_parse(jpm, &rq.pm, msg, sizeof(msg));
-	if (r < 0)
-		return r == -ENOMEM ? r : answer_error(ret_body, 400, "attach: %s", msg);
-	r = attach_endpoint(a, &rq, ret_body);
-	contiv__pm_ep_clear(&rq.pm);
-	return r;
-}
-
-/* /attach once the request is parsed; port mappings are moved out of rqp->pm. */
-static int attach_endpoint(struct contiv_agent *a, struct attach_req *rqp, char **ret_body)
-{
-	const struct attach_req rq = *rqp;
-	CONTIV_OPTS(contiv_dp_endpoint_opts, eo);
-	struct contiv_object *ep = NULL, *got = NULL;
-	struct attachment *t;
-	struct item *cached, *net;
-	char q[CONTIV_QUOTE_MAX], path[300], msg[700], host_if[16] = "", *body = NULL, *out = NULL;
-	bool existed;
-	long status = 0;
-	int r, ret;
-	struct stat st;
+	r = pm_request(a, "attach", rq.id, jpm, PM_VALIDATE, ret_body);
+	if (r)
+		return r;
 
 	t = attachment_find(a, rq.id, NULL);
 	if (t) {
 		if (streq(t->tenant, rq.tenant) && streq(t->network, rq.network) &&
 		    streq(t->group, rq.group) && streq(t->netns, rq.netns) && streq(t->ifname, rq.ifname)) {
-			if (rq.pm.n && !pm_same(&rq.pm, contiv__pm_find(&a->pm, rq.id)))
-				return answer_error(ret_body, 409, "endpoint \"%s\" is already attached with other port mappings (change them with /portmap)",
-						    rq.id);
+			r = pm_request(a, "attach", rq.id, jpm, PM_SAME, ret_body);
+			if (r)
+				return r;
 			*ret_body = strdup(t->answer);
 			return *ret_body ? 200 : -ENOMEM;
 		}
@@ -1227,7 +1241,7 @@ static int attach_endpoint(struct contiv_agent *a, struct attach_req *rqp, char 
 		return answer_error(ret_body, 409, "endpoint \"%s\" is attached on host \"%s\"", rq.id,
 				    ep_str(cached, CONTIV_ENDPOINT_HOST) ?: "");
 	existed = cached != NULL;
-	r = pm_check_clash(a, "attach", rq.id, &rqp->pm, ret_body);
+	r = pm_request(a, "attach", rq.id, jpm, PM_CLASH, ret_body);
 	if (r)
 		return r;
 
@@ -1341,8 +1355,8 @@ static int attach_endpoint(struct contiv_agent *a, struct attach_req *rqp, char 
 			goto rollback;
 		}
 	}
-	if (rqp->pm.n) {
-		ret = cached ? pm_apply(a, "attach", cached, &rqp->pm, ret_body) :
+	if (jpm) {
+		ret = cached ? pm_request_apply(a, cached, jpm, ret_body) :
 			answer_error(ret_body, 503, "attach: endpoint \"%s\" not seen in netmaster's changes", rq.id);
 		if (ret != 200) {
 			contiv_dp_endpoint_del(a->dp, rq.id);

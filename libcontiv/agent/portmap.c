@@ -169,6 +169,19 @@ void contiv__pm_ep_clear(struct contiv__pm_ep *ep)
 	*ep = (struct contiv__pm_ep){ 0 };
 }
 
+bool contiv__pm_same(const struct contiv__pm_ep *x, const struct contiv__pm_ep *y)
+{
+	size_t nx = x ? x->n : 0, ny = y ? y->n : 0;
+
+	if (nx != ny)
+		return false;
+	for (size_t i = 0; i < nx; i++)
+		if (x->v[i].proto != y->v[i].proto || x->v[i].host_port != y->v[i].host_port ||
+		    x->v[i].port != y->v[i].port)
+			return false;
+	return true;
+}
+
 struct contiv__pm_ep *contiv__pm_find(const struct contiv__pm_table *t, const char *id)
 {
 	for (size_t i = 0; i < t->n; i++)
