@@ -381,7 +381,9 @@ int contiv__pm_add_to_policy(const struct contiv__pm_table *t, struct contiv_pol
 			int r = contiv_policy_add_port_mapping(p, contiv__pm_proto_name(e->v[k].proto),
 							       e->v[k].host_port, ip, e->v[k].port);
 
-			if (r < 0)
+			/* one bad mapping (validated already: cannot happen) must
+			 * not cost the whole policy */
+			if (r == -ENOMEM)
 				return r;
 		}
 	}

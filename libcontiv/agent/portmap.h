@@ -93,7 +93,10 @@ void contiv__pm_table_clear(struct contiv__pm_table *t);
  */
 typedef const char *(*contiv__pm_ip_fn)(const char *id, void *userdata);
 
-/* Adds every mapping whose endpoint has an address to the policy. */
+/*
+ * Adds every mapping whose endpoint has an address to the policy; one the
+ * policy refuses is skipped. Returns 0 or -ENOMEM.
+ */
 int contiv__pm_add_to_policy(const struct contiv__pm_table *t, struct contiv_policy *p,
 			     contiv__pm_ip_fn ip_of, void *userdata);
 
