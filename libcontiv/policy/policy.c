@@ -662,6 +662,9 @@ static int compile(struct contiv_policy *p)
 					     p->members[i].bridge);
 		}
 
+	r = contiv__policy_name_chains(p);
+	if (r < 0)
+		return r;
 	r = contiv__policy_build_table(p, CPOL_OUT);
 	if (r < 0)
 		return r;
