@@ -5,8 +5,8 @@
  * endpoints per group): compile time, full apply time (libnftnl, one batch,
  * a fresh dp handle so nothing is known) against `nft -f` of
  * contiv_policy_to_nft()'s text in the same run (the ratio), and at 10 000
- * rules the time of one rule add, one rule delete and one endpoint (member)
- * add, each split into compile and apply (incremental: only the changes in
+ * rules the time of one rule add, one rule delete, one rule's port changed
+ * and one endpoint (member) add, each split into compile and apply (incremental: only the changes in
  * one batch). Each change is measured REPS times; the median is printed.
  * Prints numbers only. Per-packet cost by traffic is not measured yet.
  */
@@ -67,9 +67,15 @@ static void add(struct contiv_policy *p, uint32_t kind, const char *const *kv)
 
 #define ADD(p, kind, ...) add(p, kind, (const char *const[]){ __VA_ARGS__, NULL })
 
+/* A configuration: rules, extra endpoints, rule 0's port (0: the usual). */
+struct cfg {
+	int rules, eps, port0;
+};
+
 /* The 10 000-rule configuration, plus extra rules, plus extra endpoints. */
-static struct contiv_policy *build(int nrules, int extra_eps)
+static struct contiv_policy *build(struct cfg cf)
 {
+	int nrules = cf.rules, extra_eps = cf.eps;
 	struct contiv_policy *p = NULL;
 	char a[32], b[32], c[32], d[32];
 
@@ -101,7 +107,7 @@ static struct contiv_policy *build(int nrules, int extra_eps)
 		char id[16], port[16], pol[16], peer[16];
 
 		snprintf(id, sizeof(id), "%d", i);
-		snprintf(port, sizeof(port), "%d", 1000 + i % 5000);
+		snprintf(port, sizeof(port), "%d", i == 0 && cf.port0 ? cf.port0 : 1000 + i % 5000);
 		snprintf(pol, sizeof(pol), "p%d", i % 100);
 		snprintf(peer, sizeof(peer), "g%d", (i / 100) % 100);
 		ADD(p, CONTIV_OBJECT_RULE, "tenantName", "T", "policyName", pol, "ruleId", id,
@@ -168,17 +174,16 @@ static void medians(double v[REPS][4], double m[4])
 	}
 }
 
-/* From (rules, eps) applied, one change to (rules2, eps2) and back, REPS times. */
-static void change(struct contiv_dp *dp, const char *what, int rules, int eps, int rules2,
-		   int eps2)
+/* From a applied, one change to b and back, REPS times. */
+static void change(struct contiv_dp *dp, const char *what, struct cfg a, struct cfg b)
 {
 	double fwd[REPS][4], back[REPS][4], m[4], mb[4];
-	struct contiv_policy *base = build(rules, eps);
+	struct contiv_policy *base = build(a);
 
 	compile_apply(dp, base, fwd[0]);
 	contiv_policy_unref(base);
 	for (int i = 0; i < REPS; i++) {
-		struct contiv_policy *p = build(rules2, eps2), *q = build(rules, eps);
+		struct contiv_policy *p = build(b), *q = build(a);
 
 		compile_apply(dp, p, fwd[i]);
 		compile_apply(dp, q, back[i]);
@@ -189,7 +194,7 @@ static void change(struct contiv_dp *dp, const char *what, int rules, int eps, i
 	medians(back, mb);
 	printf("%s at %d rules: compile %.2f ms + apply %.2f ms = %.2f ms (CPU: %.2f + %.2f ms);"
 	       " undo: %.2f + %.2f ms (CPU: %.2f + %.2f ms)\n",
-	       what, rules, m[0], m[1], m[0] + m[1], m[2], m[3], mb[0], mb[1], mb[2], mb[3]);
+	       what, a.rules, m[0], m[1], m[0] + m[1], m[2], m[3], mb[0], mb[1], mb[2], mb[3]);
 }
 
 int main(void)
@@ -212,7 +217,7 @@ int main(void)
 		contiv_ctx_set_log_fn(ctx, log_fn, NULL);
 		contiv_ctx_set_log_priority(ctx, 7);
 	}
-	p = build(10000, 0);
+	p = build((struct cfg){ 10000, 0, 0 });
 	t0 = now();
 	cells = contiv_policy_compile(p);
 	t_compile = now() - t0;
@@ -261,9 +266,10 @@ int main(void)
 	printf("ratio compile+apply : nft -f: %.2f\n", (t_compile + t_apply) / t_nft);
 	printf("ratio full apply : nft -f: %.2f\n", t_apply / t_nft);
 	printf("apply after nft -f replaced the table (full again): %.1f ms\n", t[1] * 1e3);
-	change(dp, "rule add", 10000, 0, 10001, 0);
-	change(dp, "rule delete", 10001, 0, 10000, 0);
-	change(dp, "member add", 10000, 0, 10000, 1);
+	change(dp, "rule add", (struct cfg){ 10000, 0, 0 }, (struct cfg){ 10001, 0, 0 });
+	change(dp, "rule delete", (struct cfg){ 10001, 0, 0 }, (struct cfg){ 10000, 0, 0 });
+	change(dp, "rule port change", (struct cfg){ 10000, 0, 0 }, (struct cfg){ 10000, 0, 7777 });
+	change(dp, "member add", (struct cfg){ 10000, 0, 0 }, (struct cfg){ 10000, 1, 0 });
 	printf("per-packet cost: not measured yet\n");
 	contiv_dp_unref(dp);
 	contiv_ctx_unref(ctx);
