@@ -463,6 +463,12 @@ static int bridge_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+/* Both NULL or equal. */
+static bool streq0(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 static int compile(struct contiv_policy *p)
 {
 	struct cpol_objs *o;
@@ -569,13 +575,17 @@ static int compile(struct contiv_policy *p)
 				p->dscps[p->ndscps++] = p->groups[i].dscp;
 		}
 
-	/* rules: each must belong to an added policy */
+	/* rules: each must belong to an added policy (sorted: a policy's rules
+	 * follow each other, so look each policy up once) */
 	o = &p->objs[CONTIV_OBJECT_RULE];
 	for (size_t i = 0; i < o->n; i++) {
 		const char *pol = contiv_object_get_str(o->v[i], CONTIV_RULE_POLICY);
+		const char *tenant = contiv_object_get_str(o->v[i], CONTIV_RULE_TENANT);
 
-		if (join_key(key, sizeof(key), contiv_object_get_str(o->v[i], CONTIV_RULE_TENANT),
-			     pol) < 0 || !find(p, CONTIV_OBJECT_POLICY, key))
+		if (i && streq0(pol, contiv_object_get_str(o->v[i - 1], CONTIV_RULE_POLICY)) &&
+		    streq0(tenant, contiv_object_get_str(o->v[i - 1], CONTIV_RULE_TENANT)))
+			continue;
+		if (join_key(key, sizeof(key), tenant, pol) < 0 || !find(p, CONTIV_OBJECT_POLICY, key))
 			return contiv__error(p->ctx, -EINVAL,
 					     "policy: rule \"%s\" refers to policy \"%s\", not added",
 					     contiv__quote(q, contiv_object_get_key(o->v[i])),
