@@ -2,9 +2,11 @@
 /*
  * The "inet contiv" table: endpoint-group policy, DSCP marking, SNAT and
  * DNAT, built with libnftnl and sent over libmnl's netlink socket in ONE
- * batch per contiv_dp_apply_policy() (add table, delete table, add table
- * and everything in it: atomic; on failure the kernel keeps the previous
- * table). No other table is touched.
+ * batch per contiv_dp_apply_policy(): either only what changed since the
+ * handle's last apply (nft-inc.c, which says when), or the whole table
+ * (add table, delete table, add table and everything in it). Either way
+ * atomic: on failure the kernel keeps the previous table. No other table
+ * is touched.
  *
  * The forward chain (filter, priority 0):
  *   1. iifname . ip saddr vmap @dscp          -> jump dscp<d>: ip dscp set d
@@ -14,8 +16,9 @@
  *      ip daddr] (catch-all element: 0), all in registers: two lookups with
  *      a destination register each, then one lookup of the concatenated
  *      registers in an interval (pipapo) verdict map:
- *        key vmap @out_cells   allow: jump r<n> (counter; returns), deny: goto r<n> (counter drop)
- *   4. key vmap @in_cells      allow: goto r<n> (counter accept), deny: goto r<n> (counter drop)
+ *        key vmap @out_cells   allow: jump r<id> (counter; returns), deny: goto r<id> (counter drop)
+ *   4. key vmap @in_cells      allow: goto r<id> (counter accept), deny: goto r<id> (counter drop)
+ *      (r<id>: "r" + 16 hex digits, stable per group and rule: policy/chains.c)
  *   policy accept (no matching rule = allow).
  * The cost per packet is a fixed number of lookups whatever the number of
  * rules. With br_netfilter (bridge-nf-call-iptables=1) iifname/oifname are
