@@ -129,4 +129,12 @@ bool contiv__ipv6_in_prefix(const uint8_t a[16], const uint8_t prefix[16], uint8
 /* Object (used by the JSON layer and tests). */
 struct contiv_ctx *contiv__object_ctx(const struct contiv_object *obj);
 
+/*
+ * dp (nft-inc.c): forget what the handle last applied, so that the next
+ * contiv_dp_apply_policy() replaces the whole table (repairs changes made
+ * behind the handle's back; resets the rule counters).
+ */
+struct contiv_dp;
+void contiv__dp_policy_forget(struct contiv_dp *dp);
+
 #endif /* CONTIV_LIBCONTIV_PRIVATE_H */

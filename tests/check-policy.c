@@ -361,7 +361,7 @@ END_TEST
 
 START_TEST(test_render)
 {
-	char *json = NULL, *text = NULL;
+	char *json = NULL, *text = NULL, want[64];
 
 	tutorial_base("policyAB");
 	ADD(CONTIV_OBJECT_NETPROFILE, "tenantName", "T", "profileName", "gold", "DSCP", "6");
@@ -375,7 +375,10 @@ START_TEST(test_render)
 	ck_assert_ptr_nonnull(strstr(json, "\"hostPort\":8080"));
 	ck_assert_int_eq(contiv_policy_to_nft(pol, &text), 0);
 	ck_assert_ptr_nonnull(strstr(text, "\"cvbx100\" . 10.1.2.1 : 1,"));
-	ck_assert_ptr_nonnull(strstr(text, "1 . 2 . 1 . 0-65535 : goto r1"));
+	ck_assert_uint_eq(strlen(pol->rules[0].chain), 17);
+	ck_assert_int_eq(pol->rules[0].chain[0], 'r');
+	snprintf(want, sizeof(want), "1 . 2 . 1 . 0-65535 : goto %s", pol->rules[0].chain);
+	ck_assert_ptr_nonnull(strstr(text, want));
 	ck_assert_ptr_nonnull(strstr(text, "counter drop comment \"T:epgB T:policyAB:1\""));
 	ck_assert_ptr_nonnull(strstr(text, "8080 : 10.1.2.2 . 80"));
 	ck_assert_ptr_nonnull(strstr(text, "masquerade"));
@@ -429,6 +432,17 @@ START_TEST(test_many_rules)
 	for (int dir = 0; dir < 2; dir++) {
 		const struct cpol_table *t = &pol->tables[dir];
 		size_t m = t->n < 2000 ? t->n : 2000;
+		int own = dir == CPOL_IN ? CPOL_DGID : CPOL_SGID, pd = dir == CPOL_IN ? CPOL_SGID : CPOL_DGID;
+
+		/* cells come sorted by their low corner, the owner's group first
+		 * (dp/nft-inc.c merges on that order) */
+		for (size_t i = 1; i < t->n; i++) {
+			const uint32_t *a = t->cells[i - 1].lo, *b = t->cells[i].lo;
+
+			ck_assert(a[own] < b[own] || (a[own] == b[own] && (a[pd] < b[pd] ||
+				  (a[pd] == b[pd] && (a[CPOL_PROTO] < b[CPOL_PROTO] ||
+				   (a[CPOL_PROTO] == b[CPOL_PROTO] && a[CPOL_PORT] < b[CPOL_PORT]))))));
+		}
 
 		for (size_t i = 0; i < m; i++)
 			for (size_t j = i + 1; j < m; j++) {
@@ -440,6 +454,39 @@ START_TEST(test_many_rules)
 				ck_assert(!overlap);
 			}
 	}
+}
+END_TEST
+
+static const char *chain_of(const char *rule_key)
+{
+	for (size_t i = 0; i < pol->nrules; i++)
+		if (!strcmp(pol->rules[i].rule_key, rule_key))
+			return pol->rules[i].chain;
+	return NULL;
+}
+
+/* A rule's chain name does not move when other rules come and go (dp/nft-inc.c). */
+START_TEST(test_chain_names)
+{
+	char two[CPOL_CHAIN_LEN], one[CPOL_CHAIN_LEN];
+
+	tutorial_base("policyAB");
+	rule("policyAB", "1", "in", "1", "icmp", NULL, "fromEndpointGroup", "epgA", "deny");
+	rule("policyAB", "2", "in", "1", "tcp", NULL, NULL, NULL, "deny");
+	ck_assert_int_ge(contiv_policy_compile(pol), 1);
+	ck_assert_ptr_nonnull(chain_of("T:policyAB:2"));
+	snprintf(two, sizeof(two), "%s", chain_of("T:policyAB:2"));
+	snprintf(one, sizeof(one), "%s", chain_of("T:policyAB:1"));
+	ck_assert_str_ne(one, two);
+	ck_assert_uint_eq(strspn(two + 1, "0123456789abcdef"), CPOL_CHAIN_LEN - 2);
+	teardown();
+	setup();
+	tutorial_base("policyAB");
+	rule("policyAB", "0", "in", "1", "udp", NULL, NULL, NULL, "deny");
+	rule("policyAB", "2", "in", "1", "tcp", NULL, NULL, NULL, "deny");
+	ck_assert_int_ge(contiv_policy_compile(pol), 1);
+	ck_assert_str_eq(chain_of("T:policyAB:2"), two);
+	ck_assert_str_ne(chain_of("T:policyAB:0"), two);
 }
 END_TEST
 
@@ -462,6 +509,7 @@ Suite *make_policy_suite(void)
 	tcase_add_test(tc, test_render);
 	tcase_add_test(tc, test_dscp);
 	tcase_add_test(tc, test_many_rules);
+	tcase_add_test(tc, test_chain_names);
 	suite_add_tcase(s, tc);
 	return s;
 }

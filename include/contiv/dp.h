@@ -267,9 +267,14 @@ int contiv_dp_endpoint_set_qos(struct contiv_dp *dp, const char *id, uint64_t bi
  * @dp: a handle
  * @policy: the compiled policy, DSCP marks and NAT of this host
  *
- * Replaces the contents of the "inet contiv" table with @policy in one
- * nftables transaction: either all of it is in effect afterwards or, on
- * failure, the previous contents still are.
+ * Makes the "inet contiv" table hold @policy in one nftables transaction:
+ * either all of it is in effect afterwards or, on failure, the previous
+ * contents still are. The handle remembers what it applied; the next call
+ * sends only the differences (rule chains and map elements; counters of
+ * unchanged rules keep counting). The whole table is replaced (counters
+ * reset) on a handle's first apply, when the table's structure changes,
+ * when someone else replaced the table, or when the kernel refuses the
+ * update (then within the same call).
  *
  * Returns: 0 on success; -EOPNOTSUPP if the kernel lacks a needed nftables
  * feature; -EINVAL; -ECHILD.

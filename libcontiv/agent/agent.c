@@ -554,6 +554,8 @@ static int reconcile_policy(struct contiv_agent *a, bool full)
 		free(json);
 		return 0;
 	}
+	if (r == 0 && full)	/* rebuild the table, not only what changed */
+		contiv__dp_policy_forget(a->dp);
 	if (r == 0)
 		r = contiv_dp_apply_policy(a->dp, p);
 	contiv_policy_unref(p);

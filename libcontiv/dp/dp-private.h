@@ -34,6 +34,7 @@ struct contiv_dp {
 	struct nl_sock *rtnl;		/* NETLINK_ROUTE of the host namespace (links.c, qos.c) */
 	struct mnl_socket *nft;		/* NETLINK_NETFILTER, opened on first use (nft.c) */
 	uint32_t nft_seq;
+	struct nft_applied *nft_applied;	/* what the last apply programmed (nft-inc.c) */
 };
 
 /* "cvh" + 8 hex digits of a stable hash of id; buf of at least 16 bytes. */

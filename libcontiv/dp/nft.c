@@ -2,9 +2,11 @@
 /*
  * The "inet contiv" table: endpoint-group policy, DSCP marking, SNAT and
  * DNAT, built with libnftnl and sent over libmnl's netlink socket in ONE
- * batch per contiv_dp_apply_policy() (add table, delete table, add table
- * and everything in it: atomic; on failure the kernel keeps the previous
- * table). No other table is touched.
+ * batch per contiv_dp_apply_policy(): either only what changed since the
+ * handle's last apply (nft-inc.c, which says when), or the whole table
+ * (add table, delete table, add table and everything in it). Either way
+ * atomic: on failure the kernel keeps the previous table. No other table
+ * is touched.
  *
  * The forward chain (filter, priority 0):
  *   1. iifname . ip saddr vmap @dscp          -> jump dscp<d>: ip dscp set d
@@ -14,8 +16,9 @@
  *      ip daddr] (catch-all element: 0), all in registers: two lookups with
  *      a destination register each, then one lookup of the concatenated
  *      registers in an interval (pipapo) verdict map:
- *        key vmap @out_cells   allow: jump r<n> (counter; returns), deny: goto r<n> (counter drop)
- *   4. key vmap @in_cells      allow: goto r<n> (counter accept), deny: goto r<n> (counter drop)
+ *        key vmap @out_cells   allow: jump r<id> (counter; returns), deny: goto r<id> (counter drop)
+ *   4. key vmap @in_cells      allow: goto r<id> (counter accept), deny: goto r<id> (counter drop)
+ *      (r<id>: "r" + 16 hex digits, stable per group and rule: policy/chains.c)
  *   policy accept (no matching rule = allow).
  * The cost per packet is a fixed number of lookups whatever the number of
  * rules. With br_netfilter (bridge-nf-call-iptables=1) iifname/oifname are
@@ -28,6 +31,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
@@ -53,6 +57,7 @@
 #include <libnftnl/udata.h>
 
 #include "dp-private.h"
+#include "nft-private.h"
 #include "../policy/policy-private.h"
 
 #ifndef NFT_SET_ELEM_CATCHALL
@@ -77,23 +82,15 @@
 enum { SET_MEMBERS = 1, SET_OUT, SET_IN, SET_DSCP, SET_DNAT_TCP, SET_DNAT_UDP, SET_SNAT,
        SET_BRIDGES };
 
-struct nb {
-	struct contiv_dp *dp;
-	struct nftnl_batch *batch;
-	uint32_t seq;
-	uint32_t first_seq;
-	uint32_t acks;		/* messages that will be acknowledged */
-	bool oom;
-};
-
 void contiv__dp_nft_close(struct contiv_dp *dp)
 {
 	if (dp->nft)
 		mnl_socket_close(dp->nft);
 	dp->nft = NULL;
+	contiv__dp_policy_forget(dp);
 }
 
-static int nft_open(struct contiv_dp *dp)
+int contiv__nft_open(struct contiv_dp *dp)
 {
 	int one = 1, size = 16 << 20;
 
@@ -202,7 +199,7 @@ static void e_ipv4(struct nb *b, struct nftnl_rule *r)
 
 /* ---- batch ---- */
 
-static struct nlmsghdr *msg(struct nb *b, uint16_t type, uint16_t flags)
+struct nlmsghdr *contiv__nft_msg(struct nb *b, uint16_t type, uint16_t flags)
 {
 	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(nftnl_batch_buffer(b->batch), type, FAMILY,
 						     flags | NLM_F_ACK, b->seq++);
@@ -210,7 +207,7 @@ static struct nlmsghdr *msg(struct nb *b, uint16_t type, uint16_t flags)
 	return nlh;
 }
 
-static void next(struct nb *b)
+void contiv__nft_next(struct nb *b)
 {
 	if (nftnl_batch_update(b->batch) < 0)
 		b->oom = true;
@@ -226,30 +223,41 @@ static void put_table(struct nb *b, uint16_t type)
 	}
 	nftnl_table_set_str(t, NFTNL_TABLE_NAME, TABLE);
 	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, FAMILY);
-	nftnl_table_nlmsg_build_payload(msg(b, type, type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0), t);
+	nftnl_table_nlmsg_build_payload(contiv__nft_msg(b, type, type == NFT_MSG_NEWTABLE ? NLM_F_CREATE : 0), t);
 	nftnl_table_free(t);
-	next(b);
+	contiv__nft_next(b);
 }
 
-static void put_chain(struct nb *b, const char *name, const char *type, int hook, int prio)
+static struct nftnl_chain *chain_new(struct nb *b, const char *name)
 {
 	struct nftnl_chain *c = nftnl_chain_alloc();
 
 	if (!c) {
 		b->oom = true;
-		return;
+		return NULL;
 	}
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, TABLE);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, name);
+	return c;
+}
+
+static void put_chain(struct nb *b, const char *name, const char *type, int hook, int prio)
+{
+	struct nftnl_chain *c = chain_new(b, name);
+
+	if (!c)
+		return;
 	if (type) {
 		nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, type);
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, (uint32_t)hook);
 		nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, prio);
 		nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	}
-	nftnl_chain_nlmsg_build_payload(msg(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE), c);
+	/* exclusive: a chain that is unexpectedly there fails the batch */
+	nftnl_chain_nlmsg_build_payload(contiv__nft_msg(b, NFT_MSG_NEWCHAIN,
+							NLM_F_CREATE | NLM_F_EXCL), c);
 	nftnl_chain_free(c);
-	next(b);
+	contiv__nft_next(b);
 }
 
 static struct nftnl_rule *rule_new(struct nb *b, const char *chain)
@@ -266,15 +274,38 @@ static struct nftnl_rule *rule_new(struct nb *b, const char *chain)
 	return r;
 }
 
-static void rule_put(struct nb *b, struct nftnl_rule *r)
+static void rule_send(struct nb *b, struct nftnl_rule *r, uint16_t type, uint16_t flags)
 {
 	if (!r)
 		return;
 	if (!b->oom) {
-		nftnl_rule_nlmsg_build_payload(msg(b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND), r);
-		next(b);
+		nftnl_rule_nlmsg_build_payload(contiv__nft_msg(b, type, flags), r);
+		contiv__nft_next(b);
 	}
 	nftnl_rule_free(r);
+}
+
+static void rule_put(struct nb *b, struct nftnl_rule *r)
+{
+	rule_send(b, r, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
+}
+
+void contiv__nft_chain_op(struct nb *b, uint16_t type, const char *name)
+{
+	struct nftnl_chain *c;
+
+	if (type == NFT_MSG_DELRULE) {
+		rule_send(b, rule_new(b, name), NFT_MSG_DELRULE, 0);
+		return;
+	}
+	c = chain_new(b, name);
+	if (!c)
+		return;
+	if (!b->oom) {
+		nftnl_chain_nlmsg_build_payload(contiv__nft_msg(b, type, 0), c);
+		contiv__nft_next(b);
+	}
+	nftnl_chain_free(c);
 }
 
 static struct nftnl_set *set_new(struct nb *b, const char *name, uint32_t id, uint32_t flags,
@@ -300,26 +331,19 @@ static void set_put(struct nb *b, struct nftnl_set *s)
 {
 	if (!s || b->oom)
 		return;
-	nftnl_set_nlmsg_build_payload(msg(b, NFT_MSG_NEWSET, NLM_F_CREATE), s);
-	next(b);
+	nftnl_set_nlmsg_build_payload(contiv__nft_msg(b, NFT_MSG_NEWSET, NLM_F_CREATE), s);
+	contiv__nft_next(b);
 }
 
 /* Elements are sent in chunks that fit a batch page. */
 #define ELEMS_PER_MSG 64
 
-struct elems {
-	struct nb *b;
-	struct nftnl_set *s;	/* the set, for table/name/id */
-	struct nftnl_set *chunk;
-	unsigned int n;
-};
-
-static void elems_flush(struct elems *es)
+void contiv__nft_elems_flush(struct nft_elems *es)
 {
 	if (es->chunk && es->n && !es->b->oom) {
-		nftnl_set_elems_nlmsg_build_payload(msg(es->b, NFT_MSG_NEWSETELEM, NLM_F_CREATE),
+		nftnl_set_elems_nlmsg_build_payload(contiv__nft_msg(es->b, es->type, es->flags),
 						    es->chunk);
-		next(es->b);
+		contiv__nft_next(es->b);
 	}
 	if (es->chunk)
 		nftnl_set_free(es->chunk);
@@ -327,14 +351,14 @@ static void elems_flush(struct elems *es)
 	es->n = 0;
 }
 
-static struct nftnl_set_elem *elem_new(struct elems *es)
+static struct nftnl_set_elem *elem_new(struct nft_elems *es)
 {
 	struct nftnl_set_elem *e;
 
 	if (es->b->oom)
 		return NULL;
 	if (es->n == ELEMS_PER_MSG)
-		elems_flush(es);
+		contiv__nft_elems_flush(es);
 	if (!es->chunk) {
 		es->chunk = nftnl_set_alloc();
 		if (!es->chunk) {
@@ -342,9 +366,9 @@ static struct nftnl_set_elem *elem_new(struct elems *es)
 			return NULL;
 		}
 		nftnl_set_set_str(es->chunk, NFTNL_SET_TABLE, TABLE);
-		nftnl_set_set_str(es->chunk, NFTNL_SET_NAME,
-				  nftnl_set_get_str(es->s, NFTNL_SET_NAME));
-		nftnl_set_set_u32(es->chunk, NFTNL_SET_ID, nftnl_set_get_u32(es->s, NFTNL_SET_ID));
+		nftnl_set_set_str(es->chunk, NFTNL_SET_NAME, es->set);
+		if (es->id)
+			nftnl_set_set_u32(es->chunk, NFTNL_SET_ID, es->id);
 		nftnl_set_set_u32(es->chunk, NFTNL_SET_FAMILY, FAMILY);
 	}
 	e = nftnl_set_elem_alloc();
@@ -357,6 +381,13 @@ static struct nftnl_set_elem *elem_new(struct elems *es)
 	return e;
 }
 
+/* Elements for set, in a batch's set (id) or an existing one (id 0). */
+static struct nft_elems elems_of(struct nb *b, const char *set, uint32_t id)
+{
+	return (struct nft_elems){ .b = b, .set = set, .id = id, .type = NFT_MSG_NEWSETELEM,
+				   .flags = NLM_F_CREATE };
+}
+
 /* bridge name (16 bytes, zero padded) + address (network order) */
 static void if_addr_key(uint8_t key[20], const char *bridge, uint32_t addr)
 {
@@ -367,39 +398,35 @@ static void if_addr_key(uint8_t key[20], const char *bridge, uint32_t addr)
 	memcpy(key + 16, &a, 4);
 }
 
-/* ---- the program ---- */
-
-#define R32(n) (NFT_REG32_00 + (n))
-
-static void build_members(struct nb *b, const struct contiv_policy *p)
+void contiv__nft_member_elem(struct nft_elems *es, const struct cpol_member *m)
 {
-	struct nftnl_set *s = set_new(b, "members", SET_MEMBERS, NFT_SET_MAP,
-				      T_IFNAME << T_BITS | T_IPADDR, 20);
-	struct elems es = { .b = b, .s = s };
-	struct nftnl_set_elem *e;
+	struct nftnl_set_elem *e = elem_new(es);
+	uint32_t gid = htonl(m->gid);
 	uint8_t key[20];
-	uint32_t zero = 0;
 
-	if (!s)
+	if (!e)
 		return;
-	nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, T_MARK);
-	nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, 4);
-	set_put(b, s);
-	for (size_t i = 0; i < p->nmembers; i++) {
-		uint32_t gid = htonl(p->members[i].gid);
-
-		if (!(e = elem_new(&es)))
-			break;
-		if_addr_key(key, p->members[i].bridge, p->members[i].addr);
-		nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, 20);
+	if_addr_key(key, m->bridge, m->addr);
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, 20);
+	if (es->type == NFT_MSG_NEWSETELEM)
 		nftnl_set_elem_set(e, NFTNL_SET_ELEM_DATA, &gid, 4);
-	}
-	if ((e = elem_new(&es))) {
-		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_CATCHALL);
-		nftnl_set_elem_set(e, NFTNL_SET_ELEM_DATA, &zero, 4);
-	}
-	elems_flush(&es);
-	nftnl_set_free(s);
+}
+
+void contiv__nft_dscp_elem(struct nft_elems *es, const struct cpol_member *m)
+{
+	struct nftnl_set_elem *e = elem_new(es);
+	uint8_t key[20];
+	char name[16];
+
+	if (!e)
+		return;
+	if_addr_key(key, m->bridge, m->addr);
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, 20);
+	if (es->type != NFT_MSG_NEWSETELEM)
+		return;
+	nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_VERDICT, (uint32_t)NFT_JUMP);
+	snprintf(name, sizeof(name), "dscp%u", m->dscp);
+	nftnl_set_elem_set_str(e, NFTNL_SET_ELEM_CHAIN, name);
 }
 
 /* A cell key: 4-byte slots, network byte order, the proto byte first in its slot. */
@@ -421,7 +448,70 @@ static void cell_key(uint8_t *key, const uint32_t *v, int nd)
 	}
 }
 
-static const char *const cells_name[2] = { "out_cells", "in_cells" };
+void contiv__nft_cell_elem(struct nft_elems *es, const struct cpol_cell *c,
+			   const struct cpol_rule *r, int dir, bool addrs)
+{
+	struct nftnl_set_elem *e = elem_new(es);
+	int nd = addrs ? CPOL_NDIMS : CPOL_SADDR;
+	uint8_t key[24], end[24];
+
+	if (!e)
+		return;
+	cell_key(key, c->lo, nd);
+	cell_key(end, c->hi, nd);
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, (uint32_t)(4 * nd));
+	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY_END, end, (uint32_t)(4 * nd));
+	if (es->type != NFT_MSG_NEWSETELEM)
+		return;
+	nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_VERDICT, (uint32_t)contiv__nft_cell_verdict(r, dir));
+	nftnl_set_elem_set_str(e, NFTNL_SET_ELEM_CHAIN, r->chain);
+}
+
+void contiv__nft_dnat_elem(struct nft_elems *es, const struct cpol_dnat *d)
+{
+	struct nftnl_set_elem *el = elem_new(es);
+	uint16_t hp = htons(d->host_port), cp = htons(d->port);
+	uint32_t a = htonl(d->addr);
+	uint8_t data[8] = { 0 };
+
+	if (!el)
+		return;
+	memcpy(data, &a, 4);
+	memcpy(data + 4, &cp, 2);
+	nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, &hp, 2);
+	if (es->type == NFT_MSG_NEWSETELEM)
+		nftnl_set_elem_set(el, NFTNL_SET_ELEM_DATA, data, 8);
+}
+
+/* ---- the program ---- */
+
+#define R32(n) (NFT_REG32_00 + (n))
+
+static void build_members(struct nb *b, const struct contiv_policy *p)
+{
+	struct nftnl_set *s = set_new(b, "members", SET_MEMBERS, NFT_SET_MAP,
+				      T_IFNAME << T_BITS | T_IPADDR, 20);
+	struct nft_elems es = elems_of(b, "members", SET_MEMBERS);
+	struct nftnl_set_elem *e;
+	uint32_t zero = 0;
+
+	if (!s)
+		return;
+	nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, T_MARK);
+	nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, 4);
+	set_put(b, s);
+	for (size_t i = 0; i < p->nmembers; i++)
+		contiv__nft_member_elem(&es, &p->members[i]);
+	if ((e = elem_new(&es))) {
+		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_CATCHALL);
+		nftnl_set_elem_set(e, NFTNL_SET_ELEM_DATA, &zero, 4);
+	}
+	contiv__nft_elems_flush(&es);
+	nftnl_set_free(s);
+}
+
+const char *const contiv__nft_cells_name[2] = { "out_cells", "in_cells" };
+#define cells_name contiv__nft_cells_name
 
 static void build_cells(struct nb *b, const struct contiv_policy *p, int dir)
 {
@@ -430,9 +520,7 @@ static void build_cells(struct nb *b, const struct contiv_policy *p, int dir)
 	uint8_t fields[CPOL_NDIMS] = { 4, 4, 1, 2, 4, 4 };
 	uint32_t type = 0;
 	struct nftnl_set *s;
-	struct elems es = { .b = b };
-	uint8_t key[24], end[24];
-	char chain[16];
+	struct nft_elems es = elems_of(b, cells_name[dir], dir == CPOL_IN ? SET_IN : SET_OUT);
 	const uint32_t types[CPOL_NDIMS] = { T_MARK, T_MARK, T_PROTO, T_SERVICE, T_IPADDR,
 					     T_IPADDR };
 
@@ -448,65 +536,51 @@ static void build_cells(struct nb *b, const struct contiv_policy *p, int dir)
 	nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
 	nftnl_set_set_data(s, NFTNL_SET_DESC_CONCAT, fields, (uint32_t)nd);
 	set_put(b, s);
-	es.s = s;
-	for (size_t i = 0; i < t->n; i++) {
-		const struct cpol_cell *c = &t->cells[i];
-		const struct cpol_rule *r = &p->rules[c->rule];
-		struct nftnl_set_elem *e = elem_new(&es);
-
-		if (!e)
-			break;
-		cell_key(key, c->lo, nd);
-		cell_key(end, c->hi, nd);
-		nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, (uint32_t)(4 * nd));
-		nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY_END, end, (uint32_t)(4 * nd));
-		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_VERDICT,
-				       dir == CPOL_OUT && !r->deny ? (uint32_t)NFT_JUMP : (uint32_t)NFT_GOTO);
-		snprintf(chain, sizeof(chain), "r%u", r->index);
-		nftnl_set_elem_set_str(e, NFTNL_SET_ELEM_CHAIN, chain);
-	}
-	elems_flush(&es);
+	for (size_t i = 0; i < t->n; i++)
+		contiv__nft_cell_elem(&es, &t->cells[i], &p->rules[t->cells[i].rule], dir, t->addrs);
+	contiv__nft_elems_flush(&es);
 	nftnl_set_free(s);
+}
+
+void contiv__nft_rule_chain(struct nb *b, const struct cpol_rule *ru, bool chain)
+{
+	char comment[300];
+	struct nftnl_rule *r;
+	struct nftnl_udata_buf *ud;
+
+	if (chain)
+		put_chain(b, ru->chain, NULL, 0, 0);
+	r = rule_new(b, ru->chain);
+	if (!r)
+		return;
+	ex(b, r, "counter");
+	if (ru->deny)
+		e_verdict(b, r, NF_DROP);
+	else if (ru->dir == CPOL_IN)
+		e_verdict(b, r, NF_ACCEPT);
+	snprintf(comment, sizeof(comment), "%s %s", ru->group_key, ru->rule_key);
+	ud = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
+	if (!ud || !nftnl_udata_put_strz(ud, NFTNL_UDATA_RULE_COMMENT, comment)) {
+		b->oom = true;
+	} else {
+		nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(ud),
+				    nftnl_udata_buf_len(ud));
+	}
+	if (ud)
+		nftnl_udata_buf_free(ud);
+	rule_put(b, r);
 }
 
 static void build_rule_chains(struct nb *b, const struct contiv_policy *p)
 {
-	char name[16], comment[300];
-
-	for (size_t i = 0; i < p->nrules && !b->oom; i++) {
-		const struct cpol_rule *ru = &p->rules[i];
-		struct nftnl_rule *r;
-		struct nftnl_udata_buf *ud;
-
-		snprintf(name, sizeof(name), "r%u", ru->index);
-		put_chain(b, name, NULL, 0, 0);
-		r = rule_new(b, name);
-		if (!r)
-			return;
-		ex(b, r, "counter");
-		if (ru->deny)
-			e_verdict(b, r, NF_DROP);
-		else if (ru->dir == CPOL_IN)
-			e_verdict(b, r, NF_ACCEPT);
-		snprintf(comment, sizeof(comment), "%s %s", ru->group_key, ru->rule_key);
-		ud = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
-		if (!ud || !nftnl_udata_put_strz(ud, NFTNL_UDATA_RULE_COMMENT, comment)) {
-			b->oom = true;
-		} else {
-			nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(ud),
-					    nftnl_udata_buf_len(ud));
-		}
-		if (ud)
-			nftnl_udata_buf_free(ud);
-		rule_put(b, r);
-	}
+	for (size_t i = 0; i < p->nrules && !b->oom; i++)
+		contiv__nft_rule_chain(b, &p->rules[i], true);
 }
 
 static void build_dscp(struct nb *b, const struct contiv_policy *p)
 {
 	struct nftnl_set *s;
-	struct elems es = { .b = b };
-	uint8_t key[20];
+	struct nft_elems es = elems_of(b, "dscp", SET_DSCP);
 	char name[16];
 
 	if (!p->ndscps)
@@ -552,21 +626,10 @@ static void build_dscp(struct nb *b, const struct contiv_policy *p)
 		return;
 	nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, NFT_DATA_VERDICT);
 	set_put(b, s);
-	es.s = s;
-	for (size_t i = 0; i < p->nmembers; i++) {
-		struct nftnl_set_elem *e;
-
-		if (!p->members[i].dscp)
-			continue;
-		if (!(e = elem_new(&es)))
-			break;
-		if_addr_key(key, p->members[i].bridge, p->members[i].addr);
-		nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, 20);
-		nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_VERDICT, (uint32_t)NFT_JUMP);
-		snprintf(name, sizeof(name), "dscp%u", p->members[i].dscp);
-		nftnl_set_elem_set_str(e, NFTNL_SET_ELEM_CHAIN, name);
-	}
-	elems_flush(&es);
+	for (size_t i = 0; i < p->nmembers; i++)
+		if (p->members[i].dscp)
+			contiv__nft_dscp_elem(&es, &p->members[i]);
+	contiv__nft_elems_flush(&es);
 	nftnl_set_free(s);
 }
 
@@ -661,7 +724,8 @@ static void build_nat(struct nb *b, const struct contiv_policy *p)
 		has[p->dnat[i].proto == 17] = true;
 	for (int u = 0; u < 2; u++) {
 		struct nftnl_set *s;
-		struct elems es = { .b = b };
+		struct nft_elems es = elems_of(b, u ? "dnat_udp" : "dnat_tcp",
+					       u ? SET_DNAT_UDP : SET_DNAT_TCP);
 
 		if (!has[u])
 			continue;
@@ -672,22 +736,10 @@ static void build_nat(struct nb *b, const struct contiv_policy *p)
 		nftnl_set_set_u32(s, NFTNL_SET_DATA_TYPE, T_IPADDR << T_BITS | T_SERVICE);
 		nftnl_set_set_u32(s, NFTNL_SET_DATA_LEN, 8);
 		set_put(b, s);
-		es.s = s;
-		for (size_t i = 0; i < p->ndnat; i++) {
-			const struct cpol_dnat *d = &p->dnat[i];
-			struct nftnl_set_elem *el;
-			uint16_t hp = htons(d->host_port), cp = htons(d->port);
-			uint32_t a = htonl(d->addr);
-			uint8_t data[8] = { 0 };
-
-			if ((d->proto == 17) != u || !(el = elem_new(&es)))
-				continue;
-			memcpy(data, &a, 4);
-			memcpy(data + 4, &cp, 2);
-			nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, &hp, 2);
-			nftnl_set_elem_set(el, NFTNL_SET_ELEM_DATA, data, 8);
-		}
-		elems_flush(&es);
+		for (size_t i = 0; i < p->ndnat; i++)
+			if ((p->dnat[i].proto == 17) == u)
+				contiv__nft_dnat_elem(&es, &p->dnat[i]);
+		contiv__nft_elems_flush(&es);
 		nftnl_set_free(s);
 	}
 	if (p->ndnat) {
@@ -727,7 +779,7 @@ static void build_nat(struct nb *b, const struct contiv_policy *p)
 	}
 	if (p->nsnat) {
 		struct nftnl_set *s = set_new(b, "snat_nets", SET_SNAT, NFT_SET_INTERVAL, T_IPADDR, 4);
-		struct elems es = { .b = b, .s = s };
+		struct nft_elems es = elems_of(b, "snat_nets", SET_SNAT);
 
 		if (!s)
 			return;
@@ -744,11 +796,11 @@ static void build_nat(struct nb *b, const struct contiv_policy *p)
 						       NFT_SET_ELEM_INTERVAL_END);
 			}
 		}
-		elems_flush(&es);
+		contiv__nft_elems_flush(&es);
 		nftnl_set_free(s);
 		if (p->nbridges) {
 			s = set_new(b, "bridges", SET_BRIDGES, 0, T_IFNAME, 16);
-			es = (struct elems){ .b = b, .s = s };
+			es = elems_of(b, "bridges", SET_BRIDGES);
 			if (!s)
 				return;
 			set_put(b, s);
@@ -761,7 +813,7 @@ static void build_nat(struct nb *b, const struct contiv_policy *p)
 				strncpy(name, p->bridges[i], sizeof(name) - 1);
 				nftnl_set_elem_set(el, NFTNL_SET_ELEM_KEY, name, 16);
 			}
-			elems_flush(&es);
+			contiv__nft_elems_flush(&es);
 			nftnl_set_free(s);
 		}
 		put_chain(b, "postrouting", "nat", NF_INET_POST_ROUTING, NF_IP_PRI_NAT_SRC);
@@ -780,7 +832,7 @@ static void build_nat(struct nb *b, const struct contiv_policy *p)
 }
 
 /* Sends the batch and reads one answer per acknowledged message. */
-static int send_batch(struct nb *b)
+static int contiv__nft_send(struct nb *b)
 {
 	struct contiv_dp *dp = b->dp;
 	int niov = nftnl_batch_iovec_len(b->batch);
@@ -853,26 +905,48 @@ static int send_batch(struct nb *b)
 	return 0;
 }
 
-CONTIV_EXPORT int contiv_dp_apply_policy(struct contiv_dp *dp, const struct contiv_policy *policy)
+int contiv__nft_begin(struct nb *b, struct contiv_dp *dp)
 {
-	struct nb b = { .dp = dp };
+	*b = (struct nb){ .dp = dp };
+	b->batch = nftnl_batch_alloc(1 << 17, 1 << 16);
+	if (!b->batch)
+		return -ENOMEM;
+	b->seq = dp->nft_seq;
+	nftnl_batch_begin(nftnl_batch_buffer(b->batch), b->seq++);
+	contiv__nft_next(b);
+	b->first_seq = b->seq;
+	return 0;
+}
+
+void contiv__nft_abort(struct nb *b)
+{
+	nftnl_batch_free(b->batch);
+	b->batch = NULL;
+}
+
+int contiv__nft_commit(struct nb *b)
+{
 	int r;
 
-	contiv_return_val_if_fail(dp && policy, -EINVAL);
-	contiv_return_if_forked(dp->ctx);
-	if (!policy->compiled)
-		return contiv__error(dp->ctx, -EINVAL, "dp: the policy is not compiled");
-	r = nft_open(dp);
+	nftnl_batch_end(nftnl_batch_buffer(b->batch), b->seq++);
+	contiv__nft_next(b);
+	b->dp->nft_seq = b->seq;
+	if (b->oom)
+		r = -ENOMEM;
+	else
+		r = contiv__nft_send(b);
+	contiv__nft_abort(b);
+	return r;
+}
+
+/* The whole table in one batch: create if absent, delete, create again. */
+static int apply_full(struct contiv_dp *dp, const struct contiv_policy *policy)
+{
+	struct nb b;
+	int r = contiv__nft_begin(&b, dp);
+
 	if (r < 0)
 		return r;
-	b.batch = nftnl_batch_alloc(1 << 17, 1 << 16);
-	if (!b.batch)
-		return -ENOMEM;
-	b.seq = dp->nft_seq;
-	nftnl_batch_begin(nftnl_batch_buffer(b.batch), b.seq++);
-	next(&b);
-	b.first_seq = b.seq;
-	/* replace: create if absent, delete, create again (one transaction) */
 	put_table(&b, NFT_MSG_NEWTABLE);
 	put_table(&b, NFT_MSG_DELTABLE);
 	put_table(&b, NFT_MSG_NEWTABLE);
@@ -883,14 +957,28 @@ CONTIV_EXPORT int contiv_dp_apply_policy(struct contiv_dp *dp, const struct cont
 	build_cells(&b, policy, CPOL_IN);
 	build_forward(&b, policy);
 	build_nat(&b, policy);
-	nftnl_batch_end(nftnl_batch_buffer(b.batch), b.seq++);
-	next(&b);
-	dp->nft_seq = b.seq;
-	if (b.oom)
-		r = -ENOMEM;
-	else
-		r = send_batch(&b);
-	nftnl_batch_free(b.batch);
+	return contiv__nft_commit(&b);
+}
+
+CONTIV_EXPORT int contiv_dp_apply_policy(struct contiv_dp *dp, const struct contiv_policy *policy)
+{
+	int r;
+
+	contiv_return_val_if_fail(dp && policy, -EINVAL);
+	contiv_return_if_forked(dp->ctx);
+	if (!policy->compiled)
+		return contiv__error(dp->ctx, -EINVAL, "dp: the policy is not compiled");
+	r = contiv__nft_open(dp);
+	if (r < 0)
+		return r;
+	r = contiv__nft_apply_changes(dp, policy);
+	if (r > 0)
+		return 0;
+	if (r < 0)	/* nothing of it is in effect: replace the whole table */
+		contiv_info(dp->ctx, "dp: nftables: the incremental update failed (%s): full replace",
+			    strerror(-r));
+	r = apply_full(dp, policy);
+	contiv__nft_remember(dp, policy, r == 0);
 	return r;
 }
 
@@ -929,6 +1017,17 @@ static int counter_cb(struct nftnl_expr *e, void *data)
 	return 0;
 }
 
+/* "r" and 16 hex digits (see policy/chains.c) */
+static bool is_rule_chain(const char *chain)
+{
+	if (chain[0] != 'r' || strlen(chain) != CPOL_CHAIN_LEN - 1)
+		return false;
+	for (int i = 1; i < CPOL_CHAIN_LEN - 1; i++)
+		if (!isxdigit((unsigned char)chain[i]))
+			return false;
+	return true;
+}
+
 static int rule_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct read_ctx *rc = data;
@@ -950,7 +1049,7 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	rc->rules++;
 	chain = nftnl_rule_get_str(r, NFTNL_RULE_CHAIN);
 	ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &udlen);
-	if (chain && chain[0] == 'r' && chain[1] >= '0' && chain[1] <= '9' && ud) {
+	if (chain && is_rule_chain(chain) && ud) {
 		nftnl_udata_parse(ud, udlen, comment_cb, &comment);
 		nftnl_expr_foreach(r, counter_cb, v);
 		if (comment && v[2]) {
@@ -986,7 +1085,7 @@ CONTIV_EXPORT int contiv_dp_read_counters(struct contiv_dp *dp, contiv_dp_rule_c
 
 	contiv_return_val_if_fail(dp && fn, -EINVAL);
 	contiv_return_if_forked(dp->ctx);
-	ret = nft_open(dp);
+	ret = contiv__nft_open(dp);
 	if (ret < 0)
 		return ret;
 	buf = malloc(MNL_SOCKET_BUFFER_SIZE * 4);

@@ -39,11 +39,21 @@ struct cpol_member {
 	const char *endpoint;
 };
 
+/*
+ * The name of a rule's datapath chain: "r" and 16 hex digits of a hash of
+ * its group and rule keys (unique within a policy: a collision is salted
+ * away), so that the name of an unchanged rule stays the same when other
+ * rules come and go (the datapath updates only what changed).
+ */
+#define CPOL_CHAIN_LEN 18
+
 /* A rule as applied to one group (a policy attached to n groups: n of these). */
 struct cpol_rule {
 	const char *rule_key;
 	const char *group_key;
-	uint32_t index;		/* names its datapath chain "r<index>" */
+	uint32_t index;		/* 1..nrules, its position (JSON) */
+	uint64_t chain_id;		/* the hash in its chain's name */
+	char chain[CPOL_CHAIN_LEN];	/* its datapath chain: "r" + 16 hex digits */
 	uint8_t dir;
 	bool deny;
 	uint32_t priority;
@@ -108,6 +118,9 @@ struct contiv_policy {
 	uint32_t dscps[64];		/* distinct DSCP values in use */
 	size_t ndscps;
 };
+
+/* chains.c: names every rule's chain (after the rules are applied). */
+int contiv__policy_name_chains(struct contiv_policy *p);
 
 /* cells.c: partitions the key space of one direction. */
 int contiv__policy_build_table(struct contiv_policy *p, uint8_t dir);

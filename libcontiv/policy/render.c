@@ -74,6 +74,7 @@ CONTIV_EXPORT int contiv_policy_to_json(const struct contiv_policy *policy, char
 		json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "index", json_object_new_int64(r->index));
+		json_object_object_add(o, "chain", json_object_new_string(r->chain));
 		json_object_object_add(o, "rule", json_object_new_string(r->rule_key));
 		json_object_object_add(o, "group", json_object_new_string(r->group_key));
 		json_object_object_add(o, "direction",
@@ -199,9 +200,6 @@ static void sb_range(struct sbuf *b, uint32_t lo, uint32_t hi, bool addr)
 	}
 }
 
-/* The rule chain's name. */
-#define RULE_CHAIN "r%u"
-
 static void nft_cells(struct sbuf *b, const struct contiv_policy *p, int dir)
 {
 	const struct cpol_table *t = &p->tables[dir];
@@ -222,8 +220,7 @@ static void nft_cells(struct sbuf *b, const struct contiv_policy *p, int dir)
 				sb_printf(b, " . ");
 			sb_range(b, c->lo[d], c->hi[d], d >= CPOL_SADDR);
 		}
-		sb_printf(b, " : %s " RULE_CHAIN, dir == CPOL_OUT && !r->deny ? "jump" : "goto",
-			  r->index);
+		sb_printf(b, " : %s %s", dir == CPOL_OUT && !r->deny ? "jump" : "goto", r->chain);
 	}
 	sb_printf(b, "\n\t\t}\n\t}\n");
 }
@@ -250,8 +247,8 @@ CONTIV_EXPORT int contiv_policy_to_nft(const struct contiv_policy *policy, char 
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct cpol_rule *r = &p->rules[i];
 
-		sb_printf(&b, "\tchain " RULE_CHAIN " {\n\t\tcounter%s comment \"%s %s\"\n\t}\n",
-			  r->index, r->deny ? " drop" : r->dir == CPOL_IN ? " accept" : "",
+		sb_printf(&b, "\tchain %s {\n\t\tcounter%s comment \"%s %s\"\n\t}\n",
+			  r->chain, r->deny ? " drop" : r->dir == CPOL_IN ? " accept" : "",
 			  r->group_key, r->rule_key);
 	}
 	if (p->ndscps) {

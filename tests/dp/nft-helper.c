@@ -8,28 +8,33 @@
  *
  *   nft-helper apply|text|json [icmp] [tcpdeny] [tcp8001] [dscp] [dnat]
  *   nft-helper counters
+ *   nft-helper session        (stdin: "apply FEATURES…" lines, one dp handle)
+ *   nft-helper random SEED STEPS [full]   (see nft-random.c)
  *
  * icmp: in icmp from epgA deny (prio 1); tcpdeny: in tcp deny (prio 1);
  * tcp8001: in tcp 8001 from epgA allow (prio 3); dscp: epgA's netprofile
  * has DSCP 6; dnat: tcp 8080 on the host -> 10.1.2.2:80.
+ *
+ * session: applies each line's policy with the same dp handle (so updates
+ * after the first are incremental) and answers each with one line:
+ * "applied full|incremental|unchanged".
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <contiv/contiv.h>
+#include "nft-helper.h"
 
-static struct contiv_ctx *ctx;
-static struct contiv_policy *pol;
+struct contiv_ctx *ctx;
 
-static void die(const char *what, int r)
+void die(const char *what, int r)
 {
 	fprintf(stderr, "nft-helper: %s: %s (%s)\n", what, strerror(-r), contiv_ctx_get_error(ctx));
 	exit(r == -EOPNOTSUPP ? 77 : 1);
 }
 
-static void add(uint32_t kind, const char *const *kv)
+void add(struct contiv_policy *p, uint32_t kind, const char *const *kv)
 {
 	struct contiv_object *o = NULL;
 	int r = contiv_object_new(ctx, kind, &o);
@@ -42,13 +47,58 @@ static void add(uint32_t kind, const char *const *kv)
 		if (a < 0 || (r = contiv_object_set_from_string(o, (uint32_t)a, kv[1])) < 0)
 			die(kv[0], a < 0 ? a : r);
 	}
-	r = contiv_policy_add_object(pol, o);
+	r = contiv_policy_add_object(p, o);
 	if (r < 0)
 		die("add", r);
 	contiv_object_unref(o);
 }
 
-#define ADD(kind, ...) add(kind, (const char *const[]){ __VA_ARGS__, NULL })
+struct contiv_policy *policy_with_net(const char *subnet, const char *gateway)
+{
+	struct contiv_policy *p = NULL;
+	int r;
+
+	if ((r = contiv_policy_new(ctx, &p)) < 0)
+		die("policy", r);
+	ADD(p, CONTIV_OBJECT_NETWORK, "tenantName", "T", "networkName", "net", "subnet", subnet,
+	    "gateway", gateway);
+	if ((r = contiv_policy_set_network_tag(p, "T:net", CONTIV_DP_VXLAN, 100)) < 0)
+		die("tag", r);
+	return p;
+}
+
+static const char *mode = "full";
+
+static void log_fn(struct contiv_ctx *c, int prio, const char *file, int line, const char *fn,
+		   const char *msg, void *userdata)
+{
+	(void)c, (void)prio, (void)file, (void)line, (void)fn, (void)userdata;
+	if (strstr(msg, "dp: nftables: incremental update"))
+		mode = "incremental";
+	else if (strstr(msg, "dp: nftables: nothing changed"))
+		mode = "unchanged";
+	else if (strstr(msg, "dp: nftables:")) {
+		mode = "full";
+		if (getenv("NFT_HELPER_LOG"))
+			fprintf(stderr, "%s\n", msg);
+	}
+}
+
+void nft_mode_capture(void)
+{
+	contiv_ctx_set_log_fn(ctx, log_fn, NULL);
+	contiv_ctx_set_log_priority(ctx, 7);
+}
+
+void nft_mode_reset(void)
+{
+	mode = "full";
+}
+
+const char *nft_mode(void)
+{
+	return mode;
+}
 
 static int print_counter(const char *rule, const char *group, uint64_t packets, uint64_t bytes,
 			 void *userdata)
@@ -59,17 +109,97 @@ static int print_counter(const char *rule, const char *group, uint64_t packets, 
 	return 0;
 }
 
-static bool has(int argc, char **argv, const char *word)
+static bool has(int n, char **words, const char *word)
 {
-	for (int i = 2; i < argc; i++)
-		if (!strcmp(argv[i], word))
+	for (int i = 0; i < n; i++)
+		if (!strcmp(words[i], word))
 			return true;
 	return false;
 }
 
-int main(int argc, char **argv)
+/* The tutorial with the features in words, compiled. */
+static struct contiv_policy *tutorial(int n, char **words)
+{
+	struct contiv_policy *pol = policy_with_net("10.1.2.0/24", "10.1.2.254");
+	int r;
+
+	ADD(pol, CONTIV_OBJECT_POLICY, "tenantName", "T", "policyName", "policyAB");
+	if (has(n, words, "dscp")) {
+		ADD(pol, CONTIV_OBJECT_NETPROFILE, "tenantName", "T", "profileName", "gold", "DSCP", "6");
+		ADD(pol, CONTIV_OBJECT_GROUP, "tenantName", "T", "groupName", "epgA", "networkName",
+		    "net", "netProfile", "gold");
+	} else {
+		ADD(pol, CONTIV_OBJECT_GROUP, "tenantName", "T", "groupName", "epgA", "networkName",
+		    "net");
+	}
+	ADD(pol, CONTIV_OBJECT_GROUP, "tenantName", "T", "groupName", "epgB", "networkName", "net",
+	    "policies", "policyAB");
+	ADD(pol, CONTIV_OBJECT_ENDPOINT, "endpointID", "a", "tenantName", "T", "networkName", "net",
+	    "groupName", "epgA", "ipAddress", "10.1.2.1");
+	ADD(pol, CONTIV_OBJECT_ENDPOINT, "endpointID", "b", "tenantName", "T", "networkName", "net",
+	    "groupName", "epgB", "ipAddress", "10.1.2.2");
+	if (has(n, words, "icmp"))
+		ADD(pol, CONTIV_OBJECT_RULE, "tenantName", "T", "policyName", "policyAB", "ruleId", "1",
+		    "direction", "in", "priority", "1", "protocol", "icmp", "fromEndpointGroup",
+		    "epgA", "action", "deny");
+	if (has(n, words, "tcpdeny"))
+		ADD(pol, CONTIV_OBJECT_RULE, "tenantName", "T", "policyName", "policyAB", "ruleId", "2",
+		    "direction", "in", "priority", "1", "protocol", "tcp", "action", "deny");
+	if (has(n, words, "tcp8001"))
+		ADD(pol, CONTIV_OBJECT_RULE, "tenantName", "T", "policyName", "policyAB", "ruleId", "3",
+		    "direction", "in", "priority", "3", "protocol", "tcp", "port", "8001",
+		    "fromEndpointGroup", "epgA", "action", "allow");
+	if (has(n, words, "dnat") &&
+	    (r = contiv_policy_add_port_mapping(pol, "tcp", 8080, "10.1.2.2", 80)) < 0)
+		die("port mapping", r);
+	r = contiv_policy_compile(pol);
+	if (r < 0)
+		die("compile", r);
+	return pol;
+}
+
+static struct contiv_dp *dp_open(void)
 {
 	struct contiv_dp *dp = NULL;
+	int r = contiv_dp_new(ctx, NULL, &dp);
+
+	if (r < 0)
+		die("dp", r);
+	return dp;
+}
+
+static int session(void)
+{
+	struct contiv_dp *dp = dp_open();
+	char line[512];
+
+	nft_mode_capture();
+	while (fgets(line, sizeof(line), stdin)) {
+		char *words[16], *save = NULL;
+		int n = 0, r;
+		struct contiv_policy *pol;
+
+		for (char *w = strtok_r(line, " \t\n", &save); w && n < 16;
+		     w = strtok_r(NULL, " \t\n", &save))
+			words[n++] = w;
+		if (!n || strcmp(words[0], "apply"))
+			continue;
+		pol = tutorial(n - 1, words + 1);
+		nft_mode_reset();
+		if ((r = contiv_dp_apply_policy(dp, pol)) < 0)
+			die("apply", r);
+		printf("applied %s\n", nft_mode());
+		fflush(stdout);
+		contiv_policy_unref(pol);
+	}
+	contiv_dp_unref(dp);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct contiv_dp *dp;
+	struct contiv_policy *pol;
 	char *text = NULL;
 	int r;
 
@@ -77,9 +207,12 @@ int main(int argc, char **argv)
 		return 2;
 	if (contiv_ctx_new(NULL, &ctx) < 0)
 		return 1;
+	if (!strcmp(argv[1], "random"))
+		return random_main(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "session"))
+		return session();
 	if (!strcmp(argv[1], "counters")) {
-		if ((r = contiv_dp_new(ctx, NULL, &dp)) < 0)
-			die("dp", r);
+		dp = dp_open();
 		r = contiv_dp_read_counters(dp, print_counter, NULL);
 		if (r < 0)
 			die("counters", r);
@@ -87,43 +220,7 @@ int main(int argc, char **argv)
 		contiv_ctx_unref(ctx);
 		return 0;
 	}
-	if ((r = contiv_policy_new(ctx, &pol)) < 0)
-		die("policy", r);
-	ADD(CONTIV_OBJECT_NETWORK, "tenantName", "T", "networkName", "net", "subnet", "10.1.2.0/24",
-	    "gateway", "10.1.2.254");
-	if ((r = contiv_policy_set_network_tag(pol, "T:net", CONTIV_DP_VXLAN, 100)) < 0)
-		die("tag", r);
-	ADD(CONTIV_OBJECT_POLICY, "tenantName", "T", "policyName", "policyAB");
-	if (has(argc, argv, "dscp")) {
-		ADD(CONTIV_OBJECT_NETPROFILE, "tenantName", "T", "profileName", "gold", "DSCP", "6");
-		ADD(CONTIV_OBJECT_GROUP, "tenantName", "T", "groupName", "epgA", "networkName", "net",
-		    "netProfile", "gold");
-	} else {
-		ADD(CONTIV_OBJECT_GROUP, "tenantName", "T", "groupName", "epgA", "networkName", "net");
-	}
-	ADD(CONTIV_OBJECT_GROUP, "tenantName", "T", "groupName", "epgB", "networkName", "net",
-	    "policies", "policyAB");
-	ADD(CONTIV_OBJECT_ENDPOINT, "endpointID", "a", "tenantName", "T", "networkName", "net",
-	    "groupName", "epgA", "ipAddress", "10.1.2.1");
-	ADD(CONTIV_OBJECT_ENDPOINT, "endpointID", "b", "tenantName", "T", "networkName", "net",
-	    "groupName", "epgB", "ipAddress", "10.1.2.2");
-	if (has(argc, argv, "icmp"))
-		ADD(CONTIV_OBJECT_RULE, "tenantName", "T", "policyName", "policyAB", "ruleId", "1",
-		    "direction", "in", "priority", "1", "protocol", "icmp", "fromEndpointGroup", "epgA",
-		    "action", "deny");
-	if (has(argc, argv, "tcpdeny"))
-		ADD(CONTIV_OBJECT_RULE, "tenantName", "T", "policyName", "policyAB", "ruleId", "2",
-		    "direction", "in", "priority", "1", "protocol", "tcp", "action", "deny");
-	if (has(argc, argv, "tcp8001"))
-		ADD(CONTIV_OBJECT_RULE, "tenantName", "T", "policyName", "policyAB", "ruleId", "3",
-		    "direction", "in", "priority", "3", "protocol", "tcp", "port", "8001",
-		    "fromEndpointGroup", "epgA", "action", "allow");
-	if (has(argc, argv, "dnat") &&
-	    (r = contiv_policy_add_port_mapping(pol, "tcp", 8080, "10.1.2.2", 80)) < 0)
-		die("port mapping", r);
-	r = contiv_policy_compile(pol);
-	if (r < 0)
-		die("compile", r);
+	pol = tutorial(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "text") || !strcmp(argv[1], "json")) {
 		r = argv[1][0] == 't' ? contiv_policy_to_nft(pol, &text) : contiv_policy_to_json(pol, &text);
 		if (r < 0)
@@ -131,8 +228,7 @@ int main(int argc, char **argv)
 		fputs(text, stdout);
 		contiv_free(text);
 	} else {
-		if ((r = contiv_dp_new(ctx, NULL, &dp)) < 0)
-			die("dp", r);
+		dp = dp_open();
 		if ((r = contiv_dp_apply_policy(dp, pol)) < 0)
 			die("apply", r);
 		contiv_dp_unref(dp);

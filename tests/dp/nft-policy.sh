@@ -7,13 +7,13 @@
 #                                                                   \-- B (10.1.2.2, epgB)
 #
 # Needs root, ip, nft (to add a foreign table and to inspect), busybox
-# (ping, nc, httpd) and tcpdump; skips (77) otherwise.
+# (ping, nc, httpd), tcpdump and jq; skips (77) otherwise.
 set -u
 
 helper=${NFT_HELPER:-./tests/dp/nft-helper}
 skip() { echo "SKIP: $*"; exit 77; }
 [ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-for t in ip nft busybox tcpdump; do
+for t in ip nft busybox tcpdump jq; do
 	command -v $t >/dev/null 2>&1 || skip "needs $t"
 done
 [ -x "$helper" ] || skip "helper $helper not built"
@@ -149,6 +149,78 @@ ping_ok $B 192.168.77.2 && ok "B reaches ext through SNAT" || fail "B cannot rea
 wait $tpid
 grep -q "192.168.77.1 > 192.168.77.2" "$tmp/snat" && ok "SNAT: ext sees sw's address" ||
 	{ fail "SNAT source not rewritten"; cat "$tmp/snat"; }
+
+# Incremental updates: one dp handle applies a sequence of policies (the
+# helper's session: one "apply FEATURES" line each, one answer line each).
+# Traffic follows every update, the counter of an untouched rule keeps
+# counting, a table replaced behind the handle's back is noticed.
+mkfifo "$tmp/in"
+ip netns exec $SW "$helper" session <"$tmp/in" >"$tmp/out" 2>"$tmp/err" &
+spid=$!
+pids="$pids $spid"
+exec 3>"$tmp/in"
+nsent=0
+expect() {	# what features: apply, the answer must be "applied what"
+	_w=$1
+	shift
+	echo "apply $*" >&3
+	nsent=$((nsent + 1))
+	_i=0
+	while [ "$(wc -l <"$tmp/out")" -lt $nsent ] && [ $_i -lt 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	_got=$(sed -n "${nsent}p" "$tmp/out")
+	[ "$_got" = "applied $_w" ] && ok "session: apply $* -> $_w" ||
+		fail "session: apply $*: '$_got', expected 'applied $_w' ($(cat "$tmp/err"))"
+}
+expect full icmp tcpdeny tcp8001
+ping_ok $A 10.1.2.2 && fail "session: ping A->B must be dropped" || ok "session: ping A->B dropped"
+tcp_ok $A 10.1.2.2 8001 && ok "session: tcp A->B:8001 connects" || fail "session: tcp A->B:8001 must connect"
+c1=$(counter T:policyAB:1)
+expect incremental icmp tcpdeny
+tcp_ok $A 10.1.2.2 8001 && fail "session: tcp A->B:8001 must be closed by the update" ||
+	ok "session: tcp A->B:8001 closed by the update"
+c2=$(counter T:policyAB:1)
+[ -n "$c1" ] && [ -n "$c2" ] && [ "$c1" -ge 1 ] && [ "$c2" -ge "$c1" ] &&
+	ok "session: the untouched rule's counter survives the update ($c1 -> $c2)" ||
+	fail "session: the untouched rule's counter was reset (${c1:-none} -> ${c2:-none})"
+ping_ok $A 10.1.2.2
+c3=$(counter T:policyAB:1)
+[ -n "$c3" ] && [ "$c3" -gt "$c2" ] && ok "session: and keeps counting ($c2 -> $c3)" ||
+	fail "session: the counter must keep counting (${c2:-none} -> ${c3:-none})"
+expect incremental icmp tcpdeny tcp8001
+tcp_ok $A 10.1.2.2 8001 && ok "session: tcp A->B:8001 open again" || fail "session: tcp A->B:8001 must connect again"
+tcp_ok $A 10.1.2.2 8000 && fail "session: tcp A->B:8000 must stay blocked" || ok "session: tcp A->B:8000 blocked"
+expect incremental icmp tcp8001
+tcp_ok $A 10.1.2.2 8000 && ok "session: tcp A->B:8000 open without the tcp deny" ||
+	fail "session: tcp A->B:8000 must connect without the tcp deny"
+expect unchanged icmp tcp8001
+# the first DSCP value changes the table's structure (the dscp map and its rule)
+expect full icmp tcp8001 dscp
+expect full icmp tcp8001
+# a chain the handle does not expect: the incremental batch fails as a
+# whole, the same call replaces the table
+chain2=$("$helper" json icmp tcpdeny | jq -r '.rules[] | select(.rule == "T:policyAB:2") | .chain')
+in_ns $SW nft add chain inet contiv "$chain2" || fail "add a stray chain $chain2"
+expect full icmp tcpdeny tcp8001
+tcp_ok $A 10.1.2.2 8000 && fail "session: tcp A->B:8000 must be blocked after the fallback" ||
+	ok "session: tcp A->B:8000 blocked after the fallback"
+expect incremental icmp tcp8001
+# another process replaces the table: the session's handle must notice
+in_ns $SW "$helper" apply icmp tcpdeny || fail "apply from another process"
+expect full icmp tcpdeny tcp8001
+tcp_ok $A 10.1.2.2 8001 && ok "session: tcp A->B:8001 after the full replace" ||
+	fail "session: tcp A->B:8001 must connect after the full replace"
+exec 3>&-
+wait $spid 2>/dev/null
+# a full replace (a fresh handle) resets the counters: documented behaviour
+ping_ok $A 10.1.2.2
+c4=$(counter T:policyAB:1)
+in_ns $SW "$helper" apply icmp tcpdeny tcp8001 || fail "re-apply from another process"
+c5=$(counter T:policyAB:1)
+[ "${c4:-0}" -ge 1 ] && [ "$c5" = 0 ] && ok "full replace resets the counters ($c4 -> $c5)" ||
+	fail "full replace: counter ${c4:-none} -> ${c5:-none}, expected a reset to 0"
 
 [ $fails = 0 ] || { echo "$fails failure(s)"; in_ns $SW nft list table inet contiv 2>&1 | head -60; exit 1; }
 exit 0
