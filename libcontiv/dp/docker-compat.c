@@ -131,21 +131,20 @@ static int dc_acks(struct dc_sock *s, uint32_t n)
 	return 0;
 }
 
-/* 0 if family's "filter" table has the DOCKER-USER chain, -ENOENT if not. */
-static int dc_chain_exists(struct dc_sock *s, uint8_t family)
+/*
+ * A get request about Docker's chain: NFT_MSG_GETCHAIN (answers -ENOENT if
+ * the chain is missing) or a NFT_MSG_GETRULE dump of its rules into cb.
+ */
+static int dc_get(struct dc_sock *s, uint16_t type, uint8_t family, mnl_cb_t cb, void *data)
 {
-	struct nftnl_chain *c = nftnl_chain_alloc();
-	struct nlmsghdr *nlh;
+	bool chain = type == NFT_MSG_GETCHAIN;
 	uint32_t seq = s->seq++;
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(s->buf, type, family,
+						     chain ? NLM_F_ACK : NLM_F_DUMP, seq);
 
-	if (!c)
-		return -ENOMEM;
-	nlh = nftnl_nlmsg_build_hdr(s->buf, NFT_MSG_GETCHAIN, family, NLM_F_ACK, seq);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, DC_TABLE);
-	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, DC_CHAIN);
-	nftnl_chain_nlmsg_build_payload(nlh, c);
-	nftnl_chain_free(c);
-	return dc_talk(s, nlh->nlmsg_len, seq, NULL, NULL);
+	mnl_attr_put_strz(nlh, chain ? NFTA_CHAIN_TABLE : NFTA_RULE_TABLE, DC_TABLE);
+	mnl_attr_put_strz(nlh, chain ? NFTA_CHAIN_NAME : NFTA_RULE_CHAIN, DC_CHAIN);
+	return dc_talk(s, nlh->nlmsg_len, seq, cb, data);
 }
 
 /* ---- our two rules ---- */
@@ -301,22 +300,6 @@ static int dc_rule_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-static int dc_scan_chain(struct dc_sock *s, uint8_t family, struct dc_scan *scan)
-{
-	struct nftnl_rule *r = nftnl_rule_alloc();
-	struct nlmsghdr *nlh;
-	uint32_t seq = s->seq++;
-
-	if (!r)
-		return -ENOMEM;
-	nlh = nftnl_nlmsg_build_hdr(s->buf, NFT_MSG_GETRULE, family, NLM_F_DUMP, seq);
-	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, DC_TABLE);
-	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, DC_CHAIN);
-	nftnl_rule_nlmsg_build_payload(nlh, r);
-	nftnl_rule_free(r);
-	return dc_talk(s, nlh->nlmsg_len, seq, dc_rule_cb, scan);
-}
-
 /* ---- changing it: one transaction ---- */
 
 static int dc_fix_chain(struct dc_sock *s, uint8_t family, const struct dc_scan *scan)
@@ -380,13 +363,13 @@ static int dc_family(struct contiv_dp *dp, struct dc_sock *s, uint8_t family)
 	struct dc_scan scan = { { 0, 0 }, { 0 }, 0, false };
 	int r, changes;
 
-	r = dc_chain_exists(s, family);
+	r = dc_get(s, NFT_MSG_GETCHAIN, family, NULL, NULL);
 	if (r == -ENOENT)
 		return 0;
 	if (r < 0)
 		return contiv__error(dp->ctx, r, "dp: Docker's chain %s filter %s: %s", fam, DC_CHAIN,
 				     strerror(-r));
-	r = dc_scan_chain(s, family, &scan);
+	r = dc_get(s, NFT_MSG_GETRULE, family, dc_rule_cb, &scan);
 	if (r == -ENOENT)	/* removed meanwhile (Docker stopped) */
 		return 0;
 	if (r < 0)
