@@ -42,13 +42,7 @@ our_rules() {
 rules_once() { [ "$(our_rules "$1")" = "1 1" ]; }
 
 # wait_long CMD...: up to 15 s (the agent looks once a second; noisy machine).
-wait_long() {
-	for _ in $(seq 75); do
-		"$@" && return 0
-		sleep 0.2
-	done
-	return 1
-}
+wait_long() { wait_for "$@" || wait_for "$@" || wait_for "$@"; }
 
 # A third party's nftables table on host1, with rules and a set.
 hexec host1 nft -f - <<'EOF' || fail "third-party table"
