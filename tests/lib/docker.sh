@@ -70,6 +70,9 @@ dk_dir() { echo "$CL_DIR/docker-$1"; }
 dk_sock() { echo "$CL_DIR/$1-docker.sock"; }
 dk_pid() { cat "$(dk_dir "$1")/dockerd.pid" 2>/dev/null; }
 dk_cgparent() { echo "${CL_PREFIX}$1"; }
+# A file only HOST's engine mount namespace has (in its /run/docker tmpfs):
+# a namespace's inode number can be reused once it is gone, this cannot.
+dk_mark() { echo ".contiv-test-${CL_PREFIX}$1"; }
 
 # dk HOST ARGS...: /usr/bin/docker against HOST's engine.
 dk() {
@@ -132,12 +135,14 @@ docker_up() {
 	chmod 700 "$dir"
 	# Mount points for the private tmpfs; empty directories in the test's
 	# /run if they are missing (nothing is mounted on them there).
-	mkdir -p /run/docker /run/containerd
+	mkdir -p /run/docker /run/containerd /etc/docker
 	# $1.. of the inner shell are dockerd's arguments, never reparsed.
-	nsenter --net="/run/netns/$ns" unshare --mount --propagation slave \
+	# shellcheck disable=SC2016
+	DK_MARK=$(dk_mark "$h") nsenter --net="/run/netns/$ns" unshare --mount --propagation slave \
 		sh -c 'mount -t tmpfs -o mode=0755 dk-run /run/docker &&
 			mount -t tmpfs -o mode=0711 dk-containerd /run/containerd &&
 			mount -t tmpfs -o mode=0755 dk-etc /etc/docker &&
+			: >"/run/docker/$DK_MARK" &&
 			exec "$@"' dockerd \
 		dockerd --data-root "$dir/data" --exec-root /run/docker \
 		--pidfile /run/docker/dockerd.pid -H "unix://$sock" \
@@ -176,17 +181,20 @@ docker_up() {
 	cl_log "dockerd on $h: pid $pid, socket $sock"
 }
 
-# Pids of the processes in HOST's engine mount namespace or cgroup parent.
+# Pids of the processes in HOST's engine mount namespace (its inode and
+# the mark file) or cgroup parent.
 dk_pids() {
-	local h=$1 dir mnt p cg
+	local h=$1 dir mnt p cg mark
 	dir=$(dk_dir "$h")
+	mark=$(dk_mark "$h")
 	mnt=$(cat "$dir/mntns" 2>/dev/null) || mnt=
 	if [ -n "$mnt" ]; then
 		for p in /proc/[0-9]*; do
-			[ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$mnt" ] && echo "${p#/proc/}"
+			[ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$mnt" ] &&
+				[ -e "$p/root/run/docker/$mark" ] && echo "${p#/proc/}"
 		done
 	fi
-	for cg in /sys/fs/cgroup/*/"$(dk_cgparent "$h")"; do
+	for cg in /sys/fs/cgroup/"$(dk_cgparent "$h")" /sys/fs/cgroup/*/"$(dk_cgparent "$h")"; do
 		[ -d "$cg" ] || continue
 		find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null
 	done
@@ -195,7 +203,7 @@ dk_pids() {
 # Removes HOST's cgroup parent in every hierarchy; fails if one remains.
 dk_rm_cgroups() {
 	local cg left=0
-	for cg in /sys/fs/cgroup/*/"$(dk_cgparent "$1")"; do
+	for cg in /sys/fs/cgroup/"$(dk_cgparent "$1")" /sys/fs/cgroup/*/"$(dk_cgparent "$1")"; do
 		[ -d "$cg" ] || continue
 		find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null
 		[ ! -d "$cg" ] || left=1
