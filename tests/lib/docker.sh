@@ -219,7 +219,8 @@ docker_stop() {
 	dir=$(dk_dir "$h")
 	[ -d "$dir" ] || return 0
 	pid=$(dk_pid "$h")
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+	# dockerd still running (not a new process that got its pid)?
+	if [ -n "$pid" ] && [ -e "/proc/$pid/root/run/docker/$(dk_mark "$h")" ]; then
 		ids=$(timeout 10 "$DK_CLI" -H "unix://$(dk_sock "$h")" ps -aq 2>/dev/null) || ids=
 		# shellcheck disable=SC2086
 		[ -z "$ids" ] || timeout 20 "$DK_CLI" -H "unix://$(dk_sock "$h")" rm -f $ids >/dev/null 2>&1
