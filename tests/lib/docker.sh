@@ -259,6 +259,10 @@ docker_down() {
 }
 
 # cluster_down runs docker_down first (the engines live in host namespaces).
+if ! declare -f cluster_down >/dev/null; then
+	echo "tests/lib/docker.sh: source tests/lib/cluster.sh first" >&2
+	return 1
+fi
 if ! declare -f dk_orig_cluster_down >/dev/null; then
 	eval "dk_orig_$(declare -f cluster_down)"
 	cluster_down() {
