@@ -214,10 +214,14 @@ dk_rm_cgroups() {
 # Stops HOST's engine: removes the containers, stops dockerd, kills what
 # is left of its namespaces, removes its cgroups and data root.
 docker_stop() {
-	cl_log "docker_stop $1"
-	local h=$1 dir pid ids i cg
+	local h=$1 dir pid ids i
 	dir=$(dk_dir "$h")
 	[ -d "$dir" ] || return 0
+	cl_log "stopping dockerd on $h"
+	if [ -n "${CL_KEEP_LOGS:-}" ] || [ "${CL_FAILED:-0}" != 0 ]; then
+		echo "----- dockerd on $h (last 20 lines)" >&2
+		tail -n 20 "$dir/dockerd.log" >&2
+	fi
 	pid=$(dk_pid "$h")
 	# dockerd still running (not a new process that got its pid)?
 	if [ -n "$pid" ] && [ -e "/proc/$pid/root/run/docker/$(dk_mark "$h")" ]; then
