@@ -32,7 +32,8 @@ usage: ${0##*/} [options] -- CMD [ARGS...]
   --modules "A B"    extra kernel modules to pack into the initramfs (with dependencies)
   --load "A B"       modules to modprobe in the guest before CMD
   --all-modules      also 9p-mount the complete /lib/modules/VER into the guest (read-only)
-  --bin PATH         extra host executable to pack into the initramfs (plus its shared libs); repeatable
+  --bin PATH         extra host executable to pack into the per-run initramfs archive (plus the
+                     shared libs the cached image lacks); repeatable
   --bzimage          boot the compressed bzImage via firmware instead of the extracted vmlinux (PVH)
   --dmesg            print the guest dmesg after CMD
   --verbose          show kernel boot messages and lab progress
@@ -176,11 +177,13 @@ module_closure() {
 }
 
 copy_with_libs() {   # copy executable $1 to $STAGE/$2 (default: same path) + its ELF deps
+    # (not those listed in $BASE_FILES, the cached image's files)
     local src=$1 dst=${2:-$1} lib
     mkdir -p "$STAGE/$(dirname "$dst")"
     cp -L "$src" "$STAGE/$dst"
     ldd "$src" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
         [ -e "$STAGE/$lib" ] && continue
+        [ -n "${BASE_FILES:-}" ] && grep -qxF ".${lib/#\/lib64\//\/lib\/}" "$BASE_FILES" && continue
         mkdir -p "$STAGE/$(dirname "$lib")"
         cp -L "$lib" "$STAGE/$lib"
     done
@@ -221,7 +224,6 @@ build_initramfs() {
     for a in modprobe insmod rmmod lsmod modinfo depmod; do
         rm -f "$STAGE/bin/$a" "$STAGE/sbin/$a"; ln -s ../usr/bin/kmod "$STAGE/sbin/$a"
     done
-    for b in "${BINS[@]}"; do copy_with_libs "$(realpath -e "$b")" "/usr/local/bin/${b##*/}"; done
     [ -d /usr/lib/tc ] && { mkdir -p "$STAGE/usr/lib"; cp -a /usr/lib/tc "$STAGE/usr/lib/"; }
     [ -d /etc/iproute2 ] && cp -a /etc/iproute2 "$STAGE/etc/"
     for f in /etc/protocols /etc/services /etc/ethertypes; do [ -f $f ] && cp $f "$STAGE/etc/"; done
@@ -242,18 +244,19 @@ build_initramfs() {
     depmod -b "$STAGE" "$KVER"
     install -m 755 "$INIT_SRC" "$STAGE/init"
     (cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) > "$INITRD.tmp"
+    (cd "$STAGE" && find . -mindepth 1 ! -type d) > "$INITRD.files"
     mv "$INITRD.tmp" "$INITRD"
     log "built $(basename "$INITRD"): $(du -sh "$STAGE" | cut -f1) staged," \
         "$(find "$STAGE/lib/modules" -name '*.ko' | wc -l) modules, $(fsub "$(now)" "$t0") s"
     rm -rf "$STAGE"
-    find "$CACHE" -maxdepth 1 -name "initramfs-$KVER-*.cpio" ! -name "${INITRD##*/}" -delete
+    find "$CACHE" -maxdepth 1 -name "initramfs-$KVER-*.cpio*" ! -name "${INITRD##*/}*" -delete
 }
 # cache key: everything that goes into the image, including the builder code itself
 KEY=$( { echo "$LAB_VERSION $KVER $KROOT $BUSYBOX $HOST_BINS $DEFAULT_MODULES $EXTRA_MODS"; cat "$INIT_SRC";
          declare -f build_initramfs module_closure copy_with_libs;
-         stat -c '%n %Y %s' "$VMLINUZ" "$MODDIR/modules.dep" "${BINS[@]}" 2>/dev/null; } | sha256sum | cut -c1-16)
+         stat -c '%n %Y %s' "$VMLINUZ" "$MODDIR/modules.dep" 2>/dev/null; } | sha256sum | cut -c1-16)
 INITRD=$CACHE/initramfs-$KVER-$KEY.cpio
-if [ "$REBUILD" = 1 ] || [ ! -s "$INITRD" ]; then build_initramfs; fi
+if [ "$REBUILD" = 1 ] || [ ! -s "$INITRD" ] || [ ! -f "$INITRD.files" ]; then build_initramfs; fi
 
 # ------------------------------------------------------------ accelerator --
 kvm_usable() {   # boot the lab once with KVM and see whether it reports back
@@ -297,6 +300,13 @@ QEMU_ARGS=(-nodefaults -no-user-config -display none -no-reboot -nic none
            -machine pc -m "$MEM" -smp "$SMP" "${ACCEL_ARGS[@]}"
            -kernel "$KIMAGE" -pidfile "$RUN/qemu.pid")
 mkdir -p "$RUN/extra/klab"
+# --bin programs go into the per-run archive (with the libraries the cached
+# image lacks), so that rebuilding them does not rebuild the cached image
+if [ ${#BINS[@]} -gt 0 ]; then
+    STAGE=$RUN/extra BASE_FILES=$INITRD.files
+    ln -s lib "$STAGE/lib64"
+    for b in "${BINS[@]}"; do copy_with_libs "$(realpath -e "$b")" "/usr/local/bin/${b##*/}"; done
+fi
 {
     echo "KLAB_CWD=$(shq "${CWD:-${SHARES[0]:-${SHARES_RO[0]:-/}}}")"
     echo "KLAB_SHELL=$SHELL_MODE KLAB_DMESG=$DMESG"
