@@ -597,10 +597,13 @@ static int link_reconcile(struct contiv_dp *dp, const char *what, const char *na
 }
 
 /*
- * Learning off on the bridge port of the tag device: the FDB of the vxlan
- * device is static, the bridge need not learn remote MACs on it either.
+ * Learning on the bridge port of the tag device: off for a vxlan device (its
+ * FDB is static, the bridge need not learn remote MACs on it either), on for
+ * a VLAN device (remote MACs are known only by learning them on the uplink;
+ * without it the bridge floods every frame to a remote container to all
+ * local ones).
  */
-static int brport_learning_off(struct nl_sock *sk, int ifindex)
+static int brport_learning_set(struct nl_sock *sk, int ifindex, bool want)
 {
 	struct nl_cache *cache = NULL;
 	struct rtnl_link *cur, *orig = NULL, *ch = NULL;
@@ -615,7 +618,7 @@ static int brport_learning_off(struct nl_sock *sk, int ifindex)
 	if (cur)
 		rtnl_link_put(cur);
 	nl_cache_free(cache);
-	if (!on)
+	if (!cur || on == want)
 		return 0;
 	orig = rtnl_link_alloc();
 	ch = rtnl_link_alloc();
@@ -626,7 +629,10 @@ static int brport_learning_off(struct nl_sock *sk, int ifindex)
 	rtnl_link_set_family(orig, AF_BRIDGE);
 	rtnl_link_set_family(ch, AF_BRIDGE);
 	rtnl_link_set_ifindex(orig, ifindex);
-	rtnl_link_bridge_unset_flags(ch, RTNL_BRIDGE_LEARNING);
+	if (want)
+		rtnl_link_bridge_set_flags(ch, RTNL_BRIDGE_LEARNING);
+	else
+		rtnl_link_bridge_unset_flags(ch, RTNL_BRIDGE_LEARNING);
 	r = contiv__dp_nlerr(rtnl_link_change(sk, orig, ch, 0));
 out:
 	if (orig)
@@ -707,10 +713,10 @@ CONTIV_EXPORT int contiv_dp_network_add(struct contiv_dp *dp, uint32_t encap, ui
 		r = contiv__error(dp->ctx, r, "%s: putting %s on bridge %s: %s", what, dev, br, strerror(-r));
 		goto fail;
 	}
-	r = brport_learning_off(dp->rtnl, rtnl_link_get_ifindex(dl));
+	r = brport_learning_set(dp->rtnl, rtnl_link_get_ifindex(dl), encap == CONTIV_DP_VLAN);
 	if (r < 0) {
-		r = contiv__error(dp->ctx, r, "%s: turning learning off on bridge port %s: %s", what, dev,
-				  strerror(-r));
+		r = contiv__error(dp->ctx, r, "%s: turning learning %s on bridge port %s: %s", what,
+				  encap == CONTIV_DP_VLAN ? "on" : "off", dev, strerror(-r));
 		goto fail;
 	}
 	if (gw) {

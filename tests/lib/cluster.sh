@@ -16,13 +16,24 @@
 #   listening on 10.200.0.254:9999 (127.0.0.1 inside a host namespace would be
 #   that namespace's own loopback), its SQLite state in the run's temp dir.
 #   netctl runs here too (function netctl).
+#   With CL_VLAN=1 also a bridge br1 without addresses: the VLAN trunk.
 # - "<p>hostI": eth0 10.200.0.I/24, a veth to the fabric's bridge (the
 #   underlay and VTEP address), net.bridge.bridge-nf-call-iptables=1, and a
 #   netplugin --host hostI --vtep-ip 10.200.0.I with its agent API socket at
 #   $CL_DIR/hostI.sock.
+#   With CL_VLAN=1 also eth1, a veth to the fabric's br1 (the VLAN uplink,
+#   netplugin --vlan-uplinks eth1): VLAN networks' frames leave there tagged.
 # - "<p>c-NAME": a container, plugged through hostI's agent API.
 # Every address is private and inside namespaces the run made; nothing is
 # changed in the namespace the test runs in.
+#
+# Settings (environment or variables set before cluster_up):
+# - CL_VLAN=1: the VLAN uplinks above (needs 802.1Q VLAN devices in the kernel;
+#   tests/klab/ runs a test in a VM with a stock kernel that has them).
+# - CL_ENCAP=vlan: "netctl net create" without --encap makes VLAN networks
+#   (implies CL_VLAN=1), to run a VXLAN scenario unchanged over VLANs.
+# - CL_BIN: where netmaster, netplugin and netctl are (default: tools/ of the
+#   build tree; the kernel lab uses the real binaries in tools/.libs).
 
 CL_TOP=${top_builddir:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 CL_SRC=${top_srcdir:-$CL_TOP}
@@ -32,6 +43,10 @@ CL_MASTER_IP=10.200.0.254
 CL_URL=http://$CL_MASTER_IP:9999
 CL_DIR=
 CL_HOSTS=0
+CL_BIN=${CL_BIN:-$CL_TOP/tools}
+CL_ENCAP=${CL_ENCAP:-}
+CL_VLAN=${CL_VLAN:-}
+[ "$CL_ENCAP" = vlan ] && CL_VLAN=1
 
 cl_log() { echo "# $*" >&2; }
 
@@ -47,14 +62,21 @@ cluster_require() {
 			exit 77
 		fi
 	done
-	if [ ! -x "$CL_TOP/tools/netplugin" ] || [ ! -x "$CL_TOP/tools/netmaster" ]; then
-		echo "SKIP: tools/netplugin or tools/netmaster not built"
+	if [ ! -x "$CL_BIN/netplugin" ] || [ ! -x "$CL_BIN/netmaster" ]; then
+		echo "SKIP: $CL_BIN/netplugin or netmaster not built"
 		exit 77
 	fi
 }
 
 netctl() {
-	ip netns exec "$CL_FABRIC" "$CL_TOP/tools/netctl" --netmaster "$CL_URL" "$@"
+	local encap=()
+
+	# CL_ENCAP: the default encapsulation of "net create"
+	if [ -n "$CL_ENCAP" ] && [ $# -ge 2 ] && [[ $1 == net || $1 == network ]] && [ "$2" = create ] &&
+		[[ " $* " != *" -e "* && " $* " != *" --encap"* ]]; then
+		encap=(--encap "$CL_ENCAP")
+	fi
+	ip netns exec "$CL_FABRIC" "$CL_BIN/netctl" --netmaster "$CL_URL" "${@:1:2}" "${encap[@]}" "${@:3}"
 }
 
 hostns() { echo "${CL_PREFIX}$1"; }
@@ -63,8 +85,8 @@ contns() { echo "${CL_PREFIX}c-$1"; }
 # Starts (or restarts) the netplugin of host I.
 netplugin_start() {
 	local i=$1 h=host$1
-	ip netns exec "$(hostns "$h")" "$CL_TOP/tools/netplugin" --host "$h" \
-		--vtep-ip "10.200.0.$i" --netmaster "$CL_URL" --socket "$CL_DIR/$h.sock" \
+	ip netns exec "$(hostns "$h")" "$CL_BIN/netplugin" --host "$h" \
+		--vtep-ip "10.200.0.$i" ${CL_VLAN:+--vlan-uplinks eth1} --netmaster "$CL_URL" --socket "$CL_DIR/$h.sock" \
 		--log-level "${CL_LOG_LEVEL:-info}" >>"$CL_DIR/$h.log" 2>&1 &
 	echo $! >"$CL_DIR/$h.pid"
 	disown $!
@@ -103,6 +125,10 @@ cluster_up() {
 	ip -n "$CL_FABRIC" link add br0 type bridge
 	ip -n "$CL_FABRIC" addr add "$CL_MASTER_IP/24" dev br0
 	ip -n "$CL_FABRIC" link set br0 up
+	if [ -n "$CL_VLAN" ]; then
+		ip -n "$CL_FABRIC" link add br1 type bridge
+		ip -n "$CL_FABRIC" link set br1 up
+	fi
 	for i in $(seq "$n"); do
 		ns=$(hostns "host$i")
 		ip netns add "$ns"
@@ -112,8 +138,13 @@ cluster_up() {
 		ip -n "$ns" addr add "10.200.0.$i/24" dev eth0
 		ip -n "$ns" link set eth0 up
 		ip netns exec "$ns" sysctl -qw net.bridge.bridge-nf-call-iptables=1
+		if [ -n "$CL_VLAN" ]; then
+			ip -n "$CL_FABRIC" link add "vu$i" type veth peer name eth1 netns "$ns"
+			ip -n "$CL_FABRIC" link set "vu$i" master br1 up
+			ip -n "$ns" link set eth1 up
+		fi
 	done
-	ip netns exec "$CL_FABRIC" "$CL_TOP/tools/netmaster" --store "sqlite://$CL_DIR/state.db" \
+	ip netns exec "$CL_FABRIC" "$CL_BIN/netmaster" --store "sqlite://$CL_DIR/state.db" \
 		--listen-url "$CL_MASTER_IP:9999" >"$CL_DIR/netmaster.log" 2>&1 &
 	echo $! >"$CL_DIR/netmaster.pid"
 	disown $!
@@ -256,6 +287,14 @@ can_connect() {
 	local out
 	out=$(cexec "$1" timeout 3 busybox nc -w 2 "$2" "$3" </dev/null 2>/dev/null) || true
 	[ "$out" = hello ]
+}
+
+expect_connect() {
+	if can_connect "$1" "$2" "$3"; then ok "$1 connects to $2:$3"; else fail "$1 cannot connect to $2:$3"; fi
+}
+
+expect_no_connect() {
+	if can_connect "$1" "$2" "$3"; then fail "$1 connects to $2:$3 (should not)"; else ok "$1 cannot connect to $2:$3"; fi
 }
 
 # Waits up to 5 s for a condition (a command) to hold.
