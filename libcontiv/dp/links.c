@@ -890,6 +890,30 @@ static int fdb_op(struct nl_sock *sk, bool add, int ifindex, struct nl_addr *lla
 	return r;
 }
 
+/*
+ * The bridge's own FDB entry lladdr -> the VXLAN port (NTF_MASTER, static:
+ * NUD_NOARP; NUD_PERMANENT would make it a local address of the bridge).
+ * With learning off on that port, the bridge would otherwise never know a
+ * remote MAC and flood every unicast frame to it to all local ports.
+ */
+static int bridge_fdb_op(struct nl_sock *sk, bool add, int ifindex, struct nl_addr *lladdr)
+{
+	struct rtnl_neigh *n = rtnl_neigh_alloc();
+	int r;
+
+	if (!n)
+		return -ENOMEM;
+	rtnl_neigh_set_ifindex(n, ifindex);
+	rtnl_neigh_set_lladdr(n, lladdr);
+	rtnl_neigh_set_family(n, AF_BRIDGE);
+	rtnl_neigh_set_flags(n, NTF_MASTER);
+	rtnl_neigh_set_state(n, NUD_NOARP);
+	r = contiv__dp_nlerr(add ? rtnl_neigh_add(sk, n, NLM_F_CREATE | NLM_F_REPLACE) :
+			     rtnl_neigh_delete(sk, n, 0));
+	rtnl_neigh_put(n);
+	return r;
+}
+
 static int neigh_op(struct nl_sock *sk, bool add, int ifindex, struct nl_addr *ip, struct nl_addr *lladdr)
 {
 	struct rtnl_neigh *n = rtnl_neigh_alloc();
@@ -951,6 +975,11 @@ CONTIV_EXPORT int contiv_dp_remote_add(struct contiv_dp *dp, uint32_t tag, const
 	r = fdb_op(dp->rtnl, true, idx, m, v, NLM_F_REPLACE);
 	if (r < 0) {
 		r = contiv__error(dp->ctx, r, "%s: FDB entry %s -> %s: %s", what, mac, vtep_ip, strerror(-r));
+		goto out;
+	}
+	r = bridge_fdb_op(dp->rtnl, true, idx, m);
+	if (r < 0) {
+		r = contiv__error(dp->ctx, r, "%s: bridge FDB entry %s: %s", what, mac, strerror(-r));
 		goto out;
 	}
 	if (dp->arp_mode == CONTIV_DP_ARP_FLOOD) {
@@ -1031,6 +1060,11 @@ CONTIV_EXPORT int contiv_dp_remote_del(struct contiv_dp *dp, uint32_t tag, const
 	r = fdb_op(dp->rtnl, false, idx, m, NULL, 0);
 	if (r < 0 && r != -ENOENT && r != -ENODEV) {
 		r = contiv__error(dp->ctx, r, "%s: deleting FDB entry %s: %s", what, mac, strerror(-r));
+		goto out;
+	}
+	r = bridge_fdb_op(dp->rtnl, false, idx, m);
+	if (r < 0 && r != -ENOENT && r != -ENODEV) {
+		r = contiv__error(dp->ctx, r, "%s: deleting bridge FDB entry %s: %s", what, mac, strerror(-r));
 		goto out;
 	}
 	if (a) {

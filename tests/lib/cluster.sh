@@ -298,6 +298,48 @@ expect_no_connect() {
 }
 
 # Waits up to 5 s for a condition (a command) to hold.
+# capture_start NETNS IF COUNT FILTER: tcpdump -e in NETNS into
+# $CL_DIR/cap.txt, returning once it listens.
+capture_start() {
+	rm -f "$CL_DIR/cap.txt" "$CL_DIR/cap.err"
+	ip netns exec "$1" tcpdump -i "$2" -e -n -l -c "$3" "$4" >"$CL_DIR/cap.txt" 2>"$CL_DIR/cap.err" &
+	CAP_PID=$!
+	for _ in $(seq 100); do
+		grep -q 'listening on' "$CL_DIR/cap.err" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "tcpdump did not start: $(cat "$CL_DIR/cap.err")"
+}
+
+# capture_stop: waits up to 5 s for tcpdump's COUNT frames, then stops it
+# and prints what it captured.
+capture_stop() {
+	for _ in $(seq 50); do
+		kill -0 "$CAP_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
+	cat "$CL_DIR/cap.txt"
+}
+
+# expect_no_flood FROM REMOTE LOCAL: FROM pings REMOTE (another host) and
+# then LOCAL (FROM's host, same network) while LOCAL's eth0 is captured:
+# LOCAL sees its own ping and none of the frames to REMOTE (the bridge knows
+# remote MACs, so unicast to them is not flooded to local ports).
+expect_no_flood() {
+	capture_start "$(contns "$3")" eth0 2 icmp
+	cexec "$1" busybox ping -c 3 -i 0.2 "$(cip "$2")" >/dev/null
+	cexec "$1" busybox ping -c 1 "$(cip "$3")" >/dev/null
+	capture_stop >/dev/null
+	if grep -q "$(cip "$1") > $(cip "$3"): ICMP echo request" "$CL_DIR/cap.txt" &&
+		! grep -q "> $(cip "$2"):" "$CL_DIR/cap.txt"; then
+		ok "$3 sees $1's ping to it, not those to $2 (no flooding)"
+	else
+		fail "$3 saw $1's frames to $2, or not its own ping: $(cat "$CL_DIR/cap.txt")"
+	fi
+}
+
 wait_for() {
 	for _ in $(seq 50); do
 		"$@" && return 0

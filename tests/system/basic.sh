@@ -20,6 +20,9 @@ cexec c1 busybox ping -c 3 -i 0.2 "$(cip c2)" | tail -2
 expect_no_ping c3 "$(cip c1)"
 expect_no_ping c3 "$(cip c2)"
 expect_no_ping c1 "$(cip c3)"
+# c5, local to c1, sees none of c1's unicast frames to c2 on host2
+container_add host1 c5 default contiv-net || fail "attach c5"
+expect_no_flood c1 c2 c5
 
 # detach: the remote host forgets the endpoint
 container_del c2
