@@ -205,6 +205,7 @@ class _AgentOpts(ctypes.Structure):
         ("reserved", ctypes.c_uint32),
         ("host", ctypes.c_char_p),
         ("vtep_ip", ctypes.c_char_p),
+        ("flags", ctypes.c_uint32),
     ]
 
 
@@ -379,6 +380,8 @@ _PROTOTYPES = {
     "contiv_agent_unref": (_ptr, [_ptr]),
     "contiv_agent_sync": (_int, [_ptr, _int]),
     "contiv_agent_handle": (_int, [_ptr, _str, _str, _buf, _size, _pptr]),
+    "contiv_agent_dns_answer": (_int, [_ptr, _str, _buf, _size, _buf, _size,
+                                       ctypes.POINTER(_size)]),
 }
 
 

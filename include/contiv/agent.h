@@ -19,8 +19,9 @@
  *                  (optional, requested)}
  *                 -> 200 {"endpoint": <endpoint object>, "ipv4": "a.b.c.d/len",
  *                    "gateway": "...", "ipv6": ..., "gateway6": ..., "mac", "mtu",
- *                    "hostIfname"} once the endpoint's policy and netprofile
- *                    are in place
+ *                    "hostIfname", "dns": {"nameservers": [the network's
+ *                    gateway]} (with CONTIV_AGENT_DNS)} once the endpoint's
+ *                    policy and netprofile are in place
  *   POST /detach  {"id"} -> 200 {} (also when already gone)
  *   GET  /state   what the agent wants and what the kernel has
  * Errors are {"error": "<message>", "status": N} with 400/404/409/503.
@@ -52,14 +53,23 @@ struct contiv_agent;
  * @reserved: must be 0
  * @host: this host's name (endpoints' homingHost), required
  * @vtep_ip: this host's VTEP address, as other hosts reach it, required
+ * @flags: CONTIV_AGENT_* flags (0: none)
  */
 struct contiv_agent_opts {
 	size_t sz;
 	uint32_t reserved;
 	const char *host;
 	const char *vtep_ip;
+	uint32_t flags;
 };
-#define contiv_agent_opts__last_field vtep_ip
+#define contiv_agent_opts__last_field flags
+
+/*
+ * CONTIV_AGENT_DNS: this host serves the built-in DNS. The agent keeps
+ * each tenant's names for contiv_agent_dns_answer() and /attach answers
+ * name the network's gateway as the endpoint's DNS server.
+ */
+#define CONTIV_AGENT_DNS (1u << 0)
 
 /**
  * contiv_agent_new:
@@ -132,6 +142,38 @@ int contiv_agent_sync(struct contiv_agent *agent, int timeout_ms);
  */
 int contiv_agent_handle(struct contiv_agent *agent, const char *method, const char *path,
 			const char *body, size_t body_len, char **ret_body);
+
+/**
+ * contiv_agent_dns_answer:
+ * @agent: an agent created with CONTIV_AGENT_DNS
+ * @ifname: the interface the query arrived on (a network's bridge)
+ * @query: a DNS query in wire format
+ * @query_len: its length
+ * @reply: where the reply is written
+ * @reply_size: the size of @reply (512 bytes or more is enough for any
+ *   reply; 65535 for the largest)
+ * @ret_len: where the reply's length is stored when one is written
+ *
+ * The built-in DNS. @ifname selects the tenant (the one whose network
+ * that bridge carries); the query is answered from that tenant's names
+ * only: container names (endpoints' containerName, without a leading "/")
+ * and endpoint group names (every endpoint of the group, on every host),
+ * without case, A and AAAA records, TTL 10 s. Names the tenant does not have
+ * are left to the caller to forward to the host's resolvers. Unlike the
+ * agent's other calls, this one may be called from any thread, concurrently
+ * with them: it reads the name tables the agent published at its last
+ * change (immutable snapshots) and never blocks on a sync.
+ *
+ * Returns: 1 with a reply in @reply; 0 if the name is not one of the
+ * tenant's (forward the query); -ENOENT if @ifname is not a bridge of a
+ * known network (ignore the query); -EBADMSG if no reply is due (not a
+ * parsable query, or a response); -ENOBUFS if @reply is too small;
+ * -EINVAL; -ENOMEM.
+ *
+ * Since: 1
+ */
+int contiv_agent_dns_answer(struct contiv_agent *agent, const char *ifname, const void *query,
+			    size_t query_len, void *reply, size_t reply_size, size_t *ret_len);
 
 #ifdef __cplusplus
 }

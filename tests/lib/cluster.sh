@@ -60,12 +60,15 @@ netctl() {
 hostns() { echo "${CL_PREFIX}$1"; }
 contns() { echo "${CL_PREFIX}c-$1"; }
 
-# Starts (or restarts) the netplugin of host I.
+# Starts (or restarts) the netplugin of host I, with the extra flags in
+# $CL_NETPLUGIN_ARGS (every host) and $CL_NETPLUGIN_ARGS_hostI (that host).
 netplugin_start() {
-	local i=$1 h=host$1
+	local i=$1 h=host$1 extra
+	extra="${CL_NETPLUGIN_ARGS:-} $(eval echo "\${CL_NETPLUGIN_ARGS_$h:-}")"
+	# shellcheck disable=SC2086 # the extra flags are split on purpose
 	ip netns exec "$(hostns "$h")" "$CL_TOP/tools/netplugin" --host "$h" \
 		--vtep-ip "10.200.0.$i" --netmaster "$CL_URL" --socket "$CL_DIR/$h.sock" \
-		--log-level "${CL_LOG_LEVEL:-info}" >>"$CL_DIR/$h.log" 2>&1 &
+		--log-level "${CL_LOG_LEVEL:-info}" $extra >>"$CL_DIR/$h.log" 2>&1 &
 	echo $! >"$CL_DIR/$h.pid"
 	disown $!
 	for _ in $(seq 100); do
@@ -146,13 +149,15 @@ agent_call() {
 
 # container_add HOST NAME TENANT NETWORK [GROUP]: a netns NAME plugged into
 # NETWORK through HOST's agent API. Fails (and removes the netns) on an error.
+# The endpoint id is NAME; the container name is $CL_CNAME if set, else NAME;
+# $CL_IP, if set, is the address requested.
 container_add() {
 	local host=$1 name=$2 tenant=$3 net=$4 group=${5:-} ns body
 	ns=$(contns "$name")
 	ip netns add "$ns"
 	ip -n "$ns" link set lo up
-	body=$(printf '{"tenant":"%s","network":"%s","group":"%s","id":"%s","containerID":"%s","containerName":"%s","netns":"/run/netns/%s"}' \
-		"$tenant" "$net" "$group" "$name" "$name" "$name" "$ns")
+	body=$(printf '{"tenant":"%s","network":"%s","group":"%s","id":"%s","containerID":"%s","containerName":"%s","netns":"/run/netns/%s","ipAddress":"%s"}' \
+		"$tenant" "$net" "$group" "$name" "$name" "${CL_CNAME:-$name}" "$ns" "${CL_IP:-}")
 	agent_call "$host" /attach "$body"
 	if [ "$CL_STATUS" != 200 ]; then
 		cl_log "attach of $name on $host failed ($CL_STATUS): $CL_BODY"
@@ -209,6 +214,8 @@ cluster_down() {
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
 		ip netns del "$ns" 2>/dev/null || true
 	done
+	# per-namespace files a test made for "ip netns exec" (resolv.conf)
+	rm -rf /etc/netns/"${CL_PREFIX:?}"*
 	if [ -n "${CL_KEEP_LOGS:-}" ] || [ "${CL_FAILED:-0}" != 0 ]; then
 		for f in "$CL_DIR"/*.log; do
 			[ -e "$f" ] || continue
