@@ -271,7 +271,7 @@ class TestArguments(unittest.TestCase):
         if contiv.ctypes.sizeof(contiv.ctypes.c_void_p) == 8:
             self.assertEqual(contiv.ctypes.sizeof(contiv._DpOpts), 40)
             self.assertEqual(contiv.ctypes.sizeof(contiv._DpEndpointOpts), 88)
-            self.assertEqual(contiv.ctypes.sizeof(contiv._AgentOpts), 32)
+            self.assertEqual(contiv.ctypes.sizeof(contiv._AgentOpts), 40)  # + flags
 
 
 # ---------------------------------------------------------------------------
