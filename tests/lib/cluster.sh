@@ -63,8 +63,8 @@ contns() { echo "${CL_PREFIX}c-$1"; }
 # Starts (or restarts) the netplugin of host I, with the extra flags in
 # $CL_NETPLUGIN_ARGS (every host) and $CL_NETPLUGIN_ARGS_hostI (that host).
 netplugin_start() {
-	local i=$1 h=host$1 extra
-	extra="${CL_NETPLUGIN_ARGS:-} $(eval echo "\${CL_NETPLUGIN_ARGS_$h:-}")"
+	local i=$1 h=host$1 var=CL_NETPLUGIN_ARGS_host$1 extra
+	extra="${CL_NETPLUGIN_ARGS:-} ${!var:-}"
 	# shellcheck disable=SC2086 # the extra flags are split on purpose
 	ip netns exec "$(hostns "$h")" "$CL_TOP/tools/netplugin" --host "$h" \
 		--vtep-ip "10.200.0.$i" --netmaster "$CL_URL" --socket "$CL_DIR/$h.sock" \
@@ -175,7 +175,19 @@ container_del() {
 	agent_call "$host" /detach "{\"id\":\"$name\"}"
 	[ "$CL_STATUS" = 200 ] || cl_log "detach of $name on $host: $CL_STATUS $CL_BODY"
 	ip netns del "$(contns "$name")" 2>/dev/null
-	rm -f "$CL_DIR/c-$name.host" "$CL_DIR/c-$name.json"
+	rm -rf "$CL_DIR/c-$name.host" "$CL_DIR/c-$name.json" "/etc/netns/$(contns "$name")"
+}
+
+# container_use_dns NAME: the DNS server NAME's attach answer names
+# (netplugin's built-in DNS) becomes its resolver: "ip netns exec" mounts
+# /etc/netns/<ns>/resolv.conf over /etc/resolv.conf. Fails if there is none.
+container_use_dns() {
+	local ns server
+	ns=$(contns "$1")
+	server=$(jq -r '.dns.nameservers[0] // empty' "$CL_DIR/c-$1.json")
+	[ -n "$server" ] || return 1
+	mkdir -p "/etc/netns/$ns"
+	echo "nameserver $server" >"/etc/netns/$ns/resolv.conf"
 }
 
 # The IPv4 address of a container (without the prefix length).

@@ -20,6 +20,7 @@ fi
 # removes the directory); host2's is given them by the flag.
 mkdir -p "/etc/netns/$(hostns host1)"
 echo "nameserver $CL_MASTER_IP" >"/etc/netns/$(hostns host1)/resolv.conf"
+# shellcheck disable=SC2034 # read by netplugin_start
 CL_NETPLUGIN_ARGS_host2="--dns-upstream $CL_MASTER_IP"
 cluster_up 2 || exit 1
 
@@ -34,19 +35,6 @@ disown $!
 resolve() {
 	cexec "$1" busybox nslookup -type=a "$2" ${3:+"$3"} 2>/dev/null |
 		awk '/^Name:/ { n = 1 } n && /^Address/ { sub(/^Address:?[ \t]*/, ""); print }' | sort
-}
-
-# the DNS server an attach answer names, written into the container's resolv.conf
-use_dns() {
-	local ns server
-	ns=$(contns "$1")
-	server=$(jq -r '.dns.nameservers[0] // empty' "$CL_DIR/c-$1.json")
-	if [ -z "$server" ]; then
-		fail "the attach answer of $1 names no DNS server: $(cat "$CL_DIR/c-$1.json")"
-		return
-	fi
-	mkdir -p "/etc/netns/$ns"
-	echo "nameserver $server" >"/etc/netns/$ns/resolv.conf"
 }
 
 expect_resolve() {
@@ -66,7 +54,9 @@ netctl tenant create blue || fail "tenant create"
 netctl net create -t blue --subnet=10.1.2.0/24 --gateway=10.1.2.1 contiv-net || fail "net create blue"
 CL_CNAME=c1 CL_IP=10.1.2.51 container_add host1 bc1 blue contiv-net || fail "attach bc1"
 CL_CNAME=c2 CL_IP=10.1.2.52 container_add host2 bc2 blue contiv-net || fail "attach bc2"
-for c in c1 c2 c3 bc1 bc2; do use_dns "$c"; done
+for c in c1 c2 c3 bc1 bc2; do
+	container_use_dns "$c" || fail "the attach answer of $c names no DNS server: $(cat "$CL_DIR/c-$c.json")"
+done
 jq -c .dns "$CL_DIR/c-c1.json"
 
 # names of tenant default, local and remote, by container and by group
@@ -103,6 +93,7 @@ fi
 # a detached container stops resolving, everywhere
 c2ip=$(cip c2)
 container_del c2
+# shellcheck disable=SC2317 # called through wait_for
 gone() { [ -z "$(resolve c1 c2)" ]; }
 if wait_for gone; then ok "c2 no longer resolves after its detach"; else fail "c2 still resolves after its detach"; fi
 expect_resolve c3 web "$(cip c1)"
