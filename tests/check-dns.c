@@ -51,17 +51,21 @@ static uint8_t *query_wire(const char *name, ldns_rr_type type, uint16_t edns, s
 	return wire;
 }
 
-/* Asks NAME/TYPE of TENANT; returns the verdict and, on a reply, the parsed reply. */
-static int ask(const struct contiv__dns_names *t, const char *tenant, const char *name, ldns_rr_type type,
-	       uint16_t edns, ldns_pkt **ret)
+/*
+ * Asks NAME/TYPE of TENANT (over TCP if TCP); returns the verdict and, on a
+ * reply, the parsed reply.
+ */
+static int ask_via(const struct contiv__dns_names *t, const char *tenant, const char *name,
+		   ldns_rr_type type, uint16_t edns, bool tcp, ldns_pkt **ret)
 {
 	size_t qlen = 0, rlen = 0;
 	uint8_t *q = query_wire(name, type, edns, &qlen), *r = NULL;
-	int v = contiv__dns_answer(t, tenant, q, qlen, &r, &rlen);
+	int v = contiv__dns_answer(t, tenant, tcp, q, qlen, &r, &rlen);
+	size_t limit = edns > 512 ? (edns < CONTIV__DNS_EDNS_MAX ? edns : CONTIV__DNS_EDNS_MAX) : 512;
 
 	*ret = NULL;
 	if (v == CONTIV__DNS_REPLY) {
-		ck_assert_int_le(rlen, edns > 512 ? (edns < CONTIV__DNS_EDNS_MAX ? edns : CONTIV__DNS_EDNS_MAX) : 512);
+		ck_assert_int_le(rlen, tcp ? CONTIV__DNS_TCP_MAX : limit);
 		ck_assert_int_eq(ldns_wire2pkt(ret, r, rlen), LDNS_STATUS_OK);
 		ck_assert(ldns_pkt_qr(*ret));
 		ck_assert(ldns_pkt_ra(*ret));
@@ -73,6 +77,12 @@ static int ask(const struct contiv__dns_names *t, const char *tenant, const char
 	free(q);
 	free(r);
 	return v;
+}
+
+static int ask(const struct contiv__dns_names *t, const char *tenant, const char *name, ldns_rr_type type,
+	       uint16_t edns, ldns_pkt **ret)
+{
+	return ask_via(t, tenant, name, type, edns, false, ret);
 }
 
 /* The addresses of the answer section, in text, joined with spaces. */
@@ -195,6 +205,11 @@ START_TEST(test_dns_truncation)
 	ck_assert_int_gt(ldns_pkt_ancount(p), 60);
 	ck_assert(ldns_pkt_edns(p));
 	ldns_pkt_free(p);
+	/* over TCP, all of them */
+	ck_assert_int_eq(ask_via(t, "default", "big", LDNS_RR_TYPE_A, 0, true, &p), CONTIV__DNS_REPLY);
+	ck_assert(!ldns_pkt_tc(p));
+	ck_assert_int_eq(ldns_pkt_ancount(p), 200);
+	ldns_pkt_free(p);
 	/* what fits is not truncated */
 	ck_assert_int_eq(ask(t, "default", "small", LDNS_RR_TYPE_A, 0, &p), CONTIV__DNS_REPLY);
 	ck_assert(!ldns_pkt_tc(p));
@@ -219,7 +234,7 @@ static int answer_pkt(const struct contiv__dns_names *t, ldns_pkt *q, ldns_pkt *
 	int v;
 
 	ck_assert_int_eq(ldns_pkt2wire(&wire, q, &len), LDNS_STATUS_OK);
-	v = contiv__dns_answer(t, "default", wire, len, &r, &rlen);
+	v = contiv__dns_answer(t, "default", false, wire, len, &r, &rlen);
 	*ret = NULL;
 	if (v == CONTIV__DNS_REPLY)
 		ck_assert_int_eq(ldns_wire2pkt(ret, r, rlen), LDNS_STATUS_OK);
@@ -239,14 +254,14 @@ START_TEST(test_dns_bad_queries)
 	uint8_t *wire;
 
 	/* not parsable: no reply */
-	ck_assert_int_eq(contiv__dns_answer(t, "default", garbage, sizeof(garbage), &r, &rlen), CONTIV__DNS_DROP);
-	ck_assert_int_eq(contiv__dns_answer(t, "default", garbage, 0, &r, &rlen), CONTIV__DNS_DROP);
-	ck_assert_int_eq(contiv__dns_answer(t, "default", garbage, 5, &r, &rlen), CONTIV__DNS_DROP);
+	ck_assert_int_eq(contiv__dns_answer(t, "default", false, garbage, sizeof(garbage), &r, &rlen), CONTIV__DNS_DROP);
+	ck_assert_int_eq(contiv__dns_answer(t, "default", false, garbage, 0, &r, &rlen), CONTIV__DNS_DROP);
+	ck_assert_int_eq(contiv__dns_answer(t, "default", false, garbage, 5, &r, &rlen), CONTIV__DNS_DROP);
 	wire = query_wire("c1", LDNS_RR_TYPE_A, 0, &qlen);
-	ck_assert_int_eq(contiv__dns_answer(t, "default", wire, qlen - 1, &r, &rlen), CONTIV__DNS_DROP);
+	ck_assert_int_eq(contiv__dns_answer(t, "default", false, wire, qlen - 1, &r, &rlen), CONTIV__DNS_DROP);
 	free(wire);
 	ck_assert_ptr_null(r);
-	ck_assert_int_eq(contiv__dns_answer(t, "default", NULL, 0, &r, &rlen), -EINVAL);
+	ck_assert_int_eq(contiv__dns_answer(t, "default", false, NULL, 0, &r, &rlen), -EINVAL);
 
 	/* a response is never answered */
 	q = ldns_pkt_query_new(ldns_dname_new_frm_str("c1"), LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, LDNS_RD);

@@ -19,6 +19,7 @@
  *   id, same question) and relayed back through the bridge. Each upstream
  *   gets UPSTREAM_TIMEOUT_MS, then the next; after the last, SERVFAIL.
  *   At most MAX_PENDING queries are in flight; more get SERVFAIL.
+ * - TCP: per-bridge listeners, see netplugin-dns-tcp.c.
  * The agent's names are read without the agent lock (immutable snapshots),
  * so a long sync never delays an answer.
  */
@@ -46,7 +47,7 @@
 #define UPSTREAM_TIMEOUT_MS 1500
 #define POLL_MS 250		/* how soon a stop request is seen */
 #define QUERY_MAX 4096
-#define REPLY_MAX 65535
+#define REPLY_MAX CONTIV_AGENT_DNS_REPLY_MAX
 
 struct pending {
 	int fd;			/* -1: free slot */
@@ -393,7 +394,7 @@ static void query_readable(void)
 		if (!have_pi || (msg.msg_flags & MSG_TRUNC) || msg.msg_namelen != sizeof(client) ||
 		    !if_indextoname((unsigned)pi.ipi_ifindex, ifname))
 			continue;
-		r = contiv_agent_dns_answer(S.agent, ifname, S.buf, (size_t)n, S.out, sizeof(S.out), &len);
+		r = contiv_agent_dns_answer(S.agent, ifname, 0, S.buf, (size_t)n, S.out, sizeof(S.out), &len);
 		if (r == 1)
 			send_reply(&client, pi.ipi_ifindex, pi.ipi_addr, S.out, len);
 		else if (r == 0)
@@ -404,16 +405,23 @@ static void query_readable(void)
 	}
 }
 
+#define MAX_TCP_LISTENERS 64
+
 static void *dns_loop(void *arg)
 {
-	struct pollfd fds[1 + MAX_PENDING];
+	struct pollfd fds[1 + MAX_PENDING + MAX_TCP_LISTENERS];
 	struct pending *who[1 + MAX_PENDING];
+	int64_t refreshed = 0;
 
 	(void)arg;
 	while (!atomic_load(&S.stop)) {
 		int64_t now = now_ms(), next = now + POLL_MS;
-		nfds_t n = 1;
+		nfds_t n = 1, ntcp;
 
+		if (now - refreshed >= 1000) {	/* bridges come and go with networks */
+			dns_tcp_refresh(&S.cfg, S.agent);
+			refreshed = now;
+		}
 		fds[0] = (struct pollfd){ .fd = S.fd, .events = POLLIN };
 		for (size_t i = 0; i < MAX_PENDING; i++)
 			if (S.pend[i].query && S.pend[i].fd >= 0) {
@@ -422,8 +430,10 @@ static void *dns_loop(void *arg)
 				if (S.pend[i].deadline < next)
 					next = S.pend[i].deadline;
 			}
-		if (poll(fds, n, next > now ? (int)(next - now) : 0) < 0 && errno != EINTR)
+		ntcp = dns_tcp_pollfds(&fds[n], MAX_TCP_LISTENERS);
+		if (poll(fds, n + ntcp, next > now ? (int)(next - now) : 0) < 0 && errno != EINTR)
 			break;
+		dns_tcp_ready(&fds[n], ntcp);
 		if (fds[0].revents & POLLIN)
 			query_readable();
 		for (nfds_t i = 1; i < n; i++)
@@ -458,6 +468,7 @@ void dns_server_stop(void)
 		pthread_join(S.thread, NULL);
 		S.running = false;
 	}
+	dns_tcp_stop();
 	for (size_t i = 0; i < MAX_PENDING; i++)
 		if (S.pend[i].query)
 			pending_free(&S.pend[i]);

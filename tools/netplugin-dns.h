@@ -42,4 +42,16 @@ int dns_server_start(const struct dns_server_cfg *cfg, int fd, struct contiv_age
 /* Stops the thread and closes its sockets. */
 void dns_server_stop(void);
 
+/*
+ * DNS over TCP (netplugin-dns-tcp.c), driven by the DNS thread: refresh
+ * the per-bridge listeners (every second), add them to a poll set, accept
+ * what is ready (one short-lived thread per connection), and on stop close
+ * them and wait for the connections to end.
+ */
+struct pollfd;
+void dns_tcp_refresh(const struct dns_server_cfg *cfg, struct contiv_agent *agent);
+size_t dns_tcp_pollfds(struct pollfd *fds, size_t max);
+void dns_tcp_ready(const struct pollfd *fds, size_t n);
+void dns_tcp_stop(void);
+
 #endif

@@ -540,7 +540,7 @@ int main(int argc, char **argv)
 	logmsg(LOG_INFO, "%s: host %s, vtep %s, netmaster %s, agent API on %s", contiv_version(),
 	       cfg.host, cfg.vtep_ip, cfg.netmaster, cfg.socket_path);
 	if (dns_fd >= 0)
-		logmsg(LOG_INFO, "DNS on UDP port %u of the networks' bridges, %zu upstream(s)%s",
+		logmsg(LOG_INFO, "DNS on port %u (UDP, TCP) of the networks' bridges, %zu upstream(s)%s",
 		       cfg.dns_port, dns.n_upstream, dns.n_upstream ? "" : ": other names get SERVFAIL");
 	sigwait(&sigs, &sig);
 	logmsg(LOG_INFO, "signal %d: stopping (the datapath stays as it is)", sig);

@@ -380,8 +380,8 @@ _PROTOTYPES = {
     "contiv_agent_unref": (_ptr, [_ptr]),
     "contiv_agent_sync": (_int, [_ptr, _int]),
     "contiv_agent_handle": (_int, [_ptr, _str, _str, _buf, _size, _pptr]),
-    "contiv_agent_dns_answer": (_int, [_ptr, _str, _buf, _size, _buf, _size,
-                                       ctypes.POINTER(_size)]),
+    "contiv_agent_dns_answer": (_int, [_ptr, _str, ctypes.c_uint32, _buf, _size, _buf,
+                                       _size, ctypes.POINTER(_size)]),
 }
 
 

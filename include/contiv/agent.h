@@ -71,6 +71,11 @@ struct contiv_agent_opts {
  */
 #define CONTIV_AGENT_DNS (1u << 0)
 
+/* Flags of contiv_agent_dns_answer(): the query came over TCP. */
+#define CONTIV_AGENT_DNS_TCP (1u << 0)
+/* The largest reply of contiv_agent_dns_answer() (a TCP message). */
+#define CONTIV_AGENT_DNS_REPLY_MAX 65535
+
 /**
  * contiv_agent_new:
  * @ctx: a context
@@ -147,18 +152,23 @@ int contiv_agent_handle(struct contiv_agent *agent, const char *method, const ch
  * contiv_agent_dns_answer:
  * @agent: an agent created with CONTIV_AGENT_DNS
  * @ifname: the interface the query arrived on (a network's bridge)
+ * @flags: CONTIV_AGENT_DNS_TCP if the query came over TCP, else 0
  * @query: a DNS query in wire format
  * @query_len: its length
  * @reply: where the reply is written
- * @reply_size: the size of @reply (512 bytes or more is enough for any
- *   reply; 65535 for the largest)
+ * @reply_size: the size of @reply (CONTIV_AGENT_DNS_REPLY_MAX is enough
+ *   for any reply)
  * @ret_len: where the reply's length is stored when one is written
  *
  * The built-in DNS. @ifname selects the tenant (the one whose network
  * that bridge carries); the query is answered from that tenant's names
  * only: container names (endpoints' containerName, without a leading "/")
  * and endpoint group names (every endpoint of the group, on every host),
- * without case, A and AAAA records, TTL 10 s. Names the tenant does not have
+ * without case, A and AAAA records, TTL 10 s; a reply larger than the
+ * client's buffer (512 bytes over UDP, or its EDNS size up to 1232; 65535
+ * over TCP) keeps the records that fit and sets TC. An empty query only
+ * tells whether @ifname is one of the bridges (-EBADMSG) or not (-ENOENT).
+ * Names the tenant does not have
  * are left to the caller to forward to the host's resolvers. Unlike the
  * agent's other calls, this one may be called from any thread, concurrently
  * with them: it reads the name tables the agent published at its last
@@ -172,8 +182,9 @@ int contiv_agent_handle(struct contiv_agent *agent, const char *method, const ch
  *
  * Since: 1
  */
-int contiv_agent_dns_answer(struct contiv_agent *agent, const char *ifname, const void *query,
-			    size_t query_len, void *reply, size_t reply_size, size_t *ret_len);
+int contiv_agent_dns_answer(struct contiv_agent *agent, const char *ifname, uint32_t flags,
+			    const void *query, size_t query_len, void *reply, size_t reply_size,
+			    size_t *ret_len);
 
 #ifdef __cplusplus
 }

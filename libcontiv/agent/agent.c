@@ -738,8 +738,9 @@ static void dns_rebuild(struct contiv_agent *a)
 	contiv__dns_state_publish(a->dns, t);
 }
 
-CONTIV_EXPORT int contiv_agent_dns_answer(struct contiv_agent *agent, const char *ifname, const void *query,
-					  size_t query_len, void *reply, size_t reply_size, size_t *ret_len)
+CONTIV_EXPORT int contiv_agent_dns_answer(struct contiv_agent *agent, const char *ifname, uint32_t flags,
+					  const void *query, size_t query_len, void *reply, size_t reply_size,
+					  size_t *ret_len)
 {
 	struct contiv__dns_names *t;
 	uint8_t *out = NULL;
@@ -747,14 +748,15 @@ CONTIV_EXPORT int contiv_agent_dns_answer(struct contiv_agent *agent, const char
 	int r;
 
 	contiv_return_val_if_fail(agent && ifname && query && reply && ret_len, -EINVAL);
-	if (!agent->dns)
+	if (!agent->dns || (flags & ~CONTIV_AGENT_DNS_TCP))
 		return -EINVAL;
 	t = contiv__dns_state_get(agent->dns);
 	if (!contiv__dns_names_tenant_of(t, ifname)) {
 		contiv__dns_names_unref(t);
 		return -ENOENT;
 	}
-	r = contiv__dns_answer(t, contiv__dns_names_tenant_of(t, ifname), query, query_len, &out, &len);
+	r = contiv__dns_answer(t, contiv__dns_names_tenant_of(t, ifname), flags & CONTIV_AGENT_DNS_TCP, query,
+			       query_len, &out, &len);
 	contiv__dns_names_unref(t);
 	if (r == CONTIV__DNS_DROP)
 		return -EBADMSG;

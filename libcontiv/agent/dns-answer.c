@@ -166,7 +166,7 @@ static char *question_name(const ldns_rr *qr)
 	return s;
 }
 
-static int answer_name(const struct contiv__dns_names *t, const char *tenant, const ldns_pkt *q,
+static int answer_name(const struct contiv__dns_names *t, const char *tenant, bool tcp, const ldns_pkt *q,
 		       const ldns_rr *qr, uint8_t **ret, size_t *ret_len)
 {
 	ldns_rr_type type = ldns_rr_get_type(qr);
@@ -195,7 +195,9 @@ static int answer_name(const struct contiv__dns_names *t, const char *tenant, co
 		err = -ENOMEM;
 		goto out;
 	}
-	if (ldns_pkt_edns(q) && ldns_pkt_edns_udp_size(q) > limit)
+	if (tcp)
+		limit = CONTIV__DNS_TCP_MAX;
+	else if (ldns_pkt_edns(q) && ldns_pkt_edns_udp_size(q) > limit)
 		limit = ldns_pkt_edns_udp_size(q) < CONTIV__DNS_EDNS_MAX ? ldns_pkt_edns_udp_size(q)
 									  : CONTIV__DNS_EDNS_MAX;
 	/* as many records as fit in the client's buffer, TC set if not all */
@@ -219,8 +221,8 @@ out:
 	return err;
 }
 
-int contiv__dns_answer(const struct contiv__dns_names *t, const char *tenant, const uint8_t *query,
-		       size_t len, uint8_t **ret_reply, size_t *ret_len)
+int contiv__dns_answer(const struct contiv__dns_names *t, const char *tenant, bool tcp,
+		       const uint8_t *query, size_t len, uint8_t **ret_reply, size_t *ret_len)
 {
 	ldns_pkt *q = NULL;
 	const ldns_rr *qr;
@@ -243,7 +245,7 @@ int contiv__dns_answer(const struct contiv__dns_names *t, const char *tenant, co
 		if (!tenant || !t || (cls != LDNS_RR_CLASS_IN && cls != LDNS_RR_CLASS_ANY))
 			r = CONTIV__DNS_FORWARD;
 		else
-			r = answer_name(t, tenant, q, qr, ret_reply, ret_len);
+			r = answer_name(t, tenant, tcp, q, qr, ret_reply, ret_len);
 	}
 	ldns_pkt_free(q);
 	return r;

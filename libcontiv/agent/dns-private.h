@@ -17,12 +17,14 @@
 #ifndef CONTIV_AGENT_DNS_PRIVATE_H
 #define CONTIV_AGENT_DNS_PRIVATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #define CONTIV__DNS_TTL 10		/* seconds; names come and go with containers */
 #define CONTIV__DNS_UDP_MAX 512		/* reply size without EDNS (RFC 1035) */
 #define CONTIV__DNS_EDNS_MAX 1232	/* our EDNS buffer size (DNS flag day 2020) */
+#define CONTIV__DNS_TCP_MAX 65535	/* a TCP message (RFC 1035 4.2.2) */
 
 struct contiv__dns_names;
 
@@ -72,16 +74,16 @@ enum contiv__dns_verdict {
  *   tenant has, class IN or ANY: an authoritative reply with its A (type A),
  *   AAAA (type AAAA) or both (type ANY) records, NOERROR with no record for
  *   other types; a reply too large for the client's buffer (512 bytes, or
- *   its EDNS size up to CONTIV__DNS_EDNS_MAX) keeps the records that fit and
- *   sets TC;
+ *   its EDNS size up to CONTIV__DNS_EDNS_MAX; 65535 if TCP) keeps the records
+ *   that fit and sets TC;
  * - a standard query for any other name: CONTIV__DNS_FORWARD;
  * - another opcode: NOTIMP; a query with no or several questions: FORMERR;
  * - a packet ldns cannot parse, or a response (QR set): CONTIV__DNS_DROP.
  * On CONTIV__DNS_REPLY, *ret_reply (malloc'd, free() it) and *ret_len are
  * set. Pure: no I/O, no global state. Returns a verdict or -ENOMEM.
  */
-int contiv__dns_answer(const struct contiv__dns_names *t, const char *tenant, const uint8_t *query,
-		       size_t len, uint8_t **ret_reply, size_t *ret_len);
+int contiv__dns_answer(const struct contiv__dns_names *t, const char *tenant, bool tcp,
+		       const uint8_t *query, size_t len, uint8_t **ret_reply, size_t *ret_len);
 
 /*
  * The agent's current snapshot, swapped under a small lock: the agent

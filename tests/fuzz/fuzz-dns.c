@@ -3,7 +3,7 @@
  * libFuzzer target: the built-in DNS's answer (contiv__dns_answer) to
  * hostile packets. Whatever it answers must be a reply ldns parses, with the
  * query's id, that fits the largest buffer we honour; a packet ldns cannot
- * parse is never answered.
+ * parse is never answered. Odd-sized inputs are taken as TCP queries.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,10 +43,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!names)
 		setup();
-	v = contiv__dns_answer(names, "default", data, size, &reply, &len);
+	v = contiv__dns_answer(names, "default", size & 1, data, size, &reply, &len);
 	parsed = ldns_wire2pkt(&q, data, size) == LDNS_STATUS_OK;
 	if (v == CONTIV__DNS_REPLY) {
-		if (!parsed || !reply || len > CONTIV__DNS_EDNS_MAX ||
+		if (!parsed || !reply || len > ((size & 1) ? CONTIV__DNS_TCP_MAX : CONTIV__DNS_EDNS_MAX) ||
 		    ldns_wire2pkt(&r, reply, len) != LDNS_STATUS_OK || !ldns_pkt_qr(r) ||
 		    ldns_pkt_id(r) != ldns_pkt_id(q))
 			abort();

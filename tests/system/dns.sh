@@ -14,6 +14,10 @@ if ! command -v dnsmasq >/dev/null 2>&1; then
 	echo "SKIP: dnsmasq is not installed (the test's upstream resolver; Debian dnsmasq-base)"
 	exit 77
 fi
+if ! command -v drill >/dev/null 2>&1; then
+	echo "SKIP: drill is not installed (the test's TCP DNS client; Debian ldnsutils)"
+	exit 77
+fi
 
 # host1's netplugin reads its resolvers from resolv.conf ("ip netns exec"
 # mounts /etc/netns/<ns>/resolv.conf over /etc/resolv.conf; cluster_down
@@ -97,6 +101,37 @@ if out=$(ip netns exec "$CL_FABRIC" timeout 5 busybox nslookup -type=a c1 10.200
 	fail "the underlay got an answer from host1's DNS: $out"
 else
 	ok "no answer to the underlay"
+fi
+
+# a group too large for a UDP answer: truncated (TC) over UDP, complete over TCP
+netctl group create contiv-net many >/dev/null || fail "group create many"
+for i in $(seq 40); do
+	container_add host2 "m$i" default contiv-net many 2>/dev/null || fail "attach m$i"
+done
+udp=$(cexec c1 drill many @10.1.2.1)
+tcp=$(cexec c1 drill -t many @10.1.2.1)
+n_udp=$(echo "$udp" | grep -c '^many\.')
+n_tcp=$(echo "$tcp" | grep -c '^many\.')
+if echo "$udp" | grep -q '^;; flags: .*tc' && [ "$n_udp" -gt 0 ] && [ "$n_udp" -lt 40 ]; then
+	ok "UDP: $n_udp of 40 addresses of group many, TC set"
+else
+	fail "UDP answer for group many: $n_udp addresses: $udp"
+fi
+if [ "$n_tcp" = 40 ] && ! echo "$tcp" | grep -q '^;; flags: .*tc'; then
+	ok "TCP: all 40 addresses of group many"
+else
+	fail "TCP answer for group many: $n_tcp addresses: $tcp"
+fi
+# TCP in tenant blue (same subnet and gateway) and TCP forwarding
+if cexec bc1 drill -t c2 @10.1.2.1 | grep -qE '^c2\.[[:space:]].*10\.1\.2\.52$'; then
+	ok "TCP in tenant blue: c2 -> 10.1.2.52"
+else
+	fail "TCP in tenant blue: c2 does not resolve to 10.1.2.52"
+fi
+if cexec c2 drill -t www.example.test @10.1.2.1 | grep -qE '10\.200\.0\.77$'; then
+	ok "TCP forwarding: www.example.test -> 10.200.0.77"
+else
+	fail "TCP forwarding of www.example.test failed"
 fi
 
 # a detached container stops resolving, everywhere
