@@ -359,6 +359,34 @@ static void expire(int64_t now)
 
 /* ---- queries ---- */
 
+/*
+ * Interface names by index: if_indextoname() costs a socket per call (a
+ * third of a query's time); names are kept for a second (an index reused
+ * by another interface within that second would be misread for that long).
+ */
+#define IFCACHE 64
+static struct {
+	int index;
+	char name[IF_NAMESIZE];
+} ifcache[IFCACHE];
+static size_t ifcache_n;
+
+static bool ifname_of(int index, char name[IF_NAMESIZE])
+{
+	for (size_t i = 0; i < ifcache_n; i++)
+		if (ifcache[i].index == index) {
+			memcpy(name, ifcache[i].name, IF_NAMESIZE);
+			return true;
+		}
+	if (!if_indextoname((unsigned)index, name))
+		return false;
+	if (ifcache_n < IFCACHE) {
+		ifcache[ifcache_n].index = index;
+		memcpy(ifcache[ifcache_n++].name, name, IF_NAMESIZE);
+	}
+	return true;
+}
+
 static void query_readable(void)
 {
 	for (int burst = 0; burst < 64; burst++) {
@@ -392,7 +420,7 @@ static void query_readable(void)
 				have_pi = true;
 			}
 		if (!have_pi || (msg.msg_flags & MSG_TRUNC) || msg.msg_namelen != sizeof(client) ||
-		    !if_indextoname((unsigned)pi.ipi_ifindex, ifname))
+		    !ifname_of(pi.ipi_ifindex, ifname))
 			continue;
 		r = contiv_agent_dns_answer(S.agent, ifname, 0, S.buf, (size_t)n, S.out, sizeof(S.out), &len);
 		if (r == 1)
@@ -420,6 +448,7 @@ static void *dns_loop(void *arg)
 
 		if (now - refreshed >= 1000) {	/* bridges come and go with networks */
 			dns_tcp_refresh(&S.cfg, S.agent);
+			ifcache_n = 0;
 			refreshed = now;
 		}
 		fds[0] = (struct pollfd){ .fd = S.fd, .events = POLLIN };
