@@ -10,11 +10,14 @@
  * bridge whatever the routing table says (identical subnets in several
  * tenants). The DNS thread refreshes the listeners every second from the
  * host's interfaces (contiv_agent_dns_answer() with an empty query tells
- * whether an interface is one of the agent's bridges). Each accepted
+ * whether an interface is one of the agent's bridges), and at once when a
+ * UDP query comes through a bridge that has none yet (a new network: its
+ * clients may retry over TCP right away). Each accepted
  * connection is served by a short-lived thread (at most MAX_CONNS at once):
  * queries are read and replies written with ldns's TCP framing, names of
  * the tenant answered by the agent, others forwarded over TCP to the
- * upstreams (ldns_tcp_send); an idle connection is closed after
+ * upstreams (ldns_tcp_send; SERVFAIL if none answers); an idle connection
+ * is closed after
  * IDLE_TIMEOUT_S.
  */
 #include "config.h"
@@ -134,6 +137,14 @@ void dns_tcp_refresh(const struct dns_server_cfg *cfg, struct contiv_agent *agen
 	}
 }
 
+void dns_tcp_ensure(const struct dns_server_cfg *cfg, struct contiv_agent *agent, const char *ifname)
+{
+	for (size_t i = 0; i < T.n; i++)
+		if (!strcmp(T.l[i].ifname, ifname))
+			return;
+	dns_tcp_refresh(cfg, agent);
+}
+
 size_t dns_tcp_pollfds(struct pollfd *fds, size_t max)
 {
 	size_t n = 0;
@@ -174,7 +185,7 @@ static uint8_t *tcp_answer(const char *ifname, const uint8_t *q, size_t qlen, si
 		}
 	}
 	ldns_buffer_free(buf);
-	return fwd;	/* none answered: the connection is closed, the client retries */
+	return fwd ? fwd : dns_servfail(q, qlen, rlen);	/* none answered */
 }
 
 static void *serve_conn(void *arg)

@@ -216,16 +216,14 @@ static void send_reply(const struct sockaddr_in *client, int ifindex, struct in_
 		log_at(LOG_DEBUG, "dns: reply to %s: %s", inet_ntoa(client->sin_addr), strerror(errno));
 }
 
-/* SERVFAIL for a query we could not get answered (built by ldns). */
-static void send_servfail(const struct sockaddr_in *client, int ifindex, struct in_addr dst,
-			  const uint8_t *query, size_t qlen)
+uint8_t *dns_servfail(const uint8_t *query, size_t qlen, size_t *ret_len)
 {
 	ldns_pkt *p = NULL;
 	uint8_t *wire = NULL;
 	size_t len = 0;
 
 	if (ldns_wire2pkt(&p, query, qlen) != LDNS_STATUS_OK || !p)
-		return;
+		return NULL;
 	ldns_pkt_set_qr(p, true);
 	ldns_pkt_set_ra(p, true);
 	ldns_pkt_set_aa(p, false);
@@ -239,10 +237,25 @@ static void send_servfail(const struct sockaddr_in *client, int ifindex, struct 
 	ldns_pkt_set_ancount(p, 0);
 	ldns_pkt_set_nscount(p, 0);
 	ldns_pkt_set_arcount(p, 0);
-	if (ldns_pkt2wire(&wire, p, &len) == LDNS_STATUS_OK && wire)
+	if (ldns_pkt2wire(&wire, p, &len) != LDNS_STATUS_OK) {
+		free(wire);
+		wire = NULL;
+	}
+	ldns_pkt_free(p);
+	*ret_len = len;
+	return wire;
+}
+
+/* SERVFAIL for a query we could not get answered. */
+static void send_servfail(const struct sockaddr_in *client, int ifindex, struct in_addr dst,
+			  const uint8_t *query, size_t qlen)
+{
+	size_t len = 0;
+	uint8_t *wire = dns_servfail(query, qlen, &len);
+
+	if (wire)
 		send_reply(client, ifindex, dst, wire, len);
 	free(wire);
-	ldns_pkt_free(p);
 }
 
 /* ---- forwarding ---- */
@@ -423,6 +436,8 @@ static void query_readable(void)
 		    !ifname_of(pi.ipi_ifindex, ifname))
 			continue;
 		r = contiv_agent_dns_answer(S.agent, ifname, 0, S.buf, (size_t)n, S.out, sizeof(S.out), &len);
+		if (r >= 0)
+			dns_tcp_ensure(&S.cfg, S.agent, ifname);	/* for a retry over TCP */
 		if (r == 1)
 			send_reply(&client, pi.ipi_ifindex, pi.ipi_addr, S.out, len);
 		else if (r == 0)

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include <contiv/contiv.h>
@@ -42,6 +43,9 @@ int dns_server_start(const struct dns_server_cfg *cfg, int fd, struct contiv_age
 /* Stops the thread and closes its sockets. */
 void dns_server_stop(void);
 
+/* A SERVFAIL reply to QUERY (built by ldns; free() it), or NULL. */
+uint8_t *dns_servfail(const uint8_t *query, size_t qlen, size_t *ret_len);
+
 /*
  * DNS over TCP (netplugin-dns-tcp.c), driven by the DNS thread: refresh
  * the per-bridge listeners (every second), add them to a poll set, accept
@@ -50,6 +54,7 @@ void dns_server_stop(void);
  */
 struct pollfd;
 void dns_tcp_refresh(const struct dns_server_cfg *cfg, struct contiv_agent *agent);
+void dns_tcp_ensure(const struct dns_server_cfg *cfg, struct contiv_agent *agent, const char *ifname);
 size_t dns_tcp_pollfds(struct pollfd *fds, size_t max);
 void dns_tcp_ready(const struct pollfd *fds, size_t n);
 void dns_tcp_stop(void);
