@@ -38,7 +38,7 @@
 
 #include "netplugin-dns.h"
 
-#define MAX_LISTENERS 64
+#define MAX_LISTENERS 256
 #define MAX_CONNS 16
 #define IDLE_TIMEOUT_S 5
 #define UPSTREAM_TIMEOUT_S 2

@@ -448,7 +448,7 @@ static void query_readable(void)
 	}
 }
 
-#define MAX_TCP_LISTENERS 64
+#define MAX_TCP_LISTENERS 256
 
 static void *dns_loop(void *arg)
 {

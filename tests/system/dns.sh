@@ -28,6 +28,22 @@ echo "nameserver $CL_MASTER_IP" >"/etc/netns/$(hostns host1)/resolv.conf"
 CL_NETPLUGIN_ARGS_host2="--dns-upstream $CL_MASTER_IP"
 cluster_up 2 || exit 1
 
+# bad DNS flags: exit 22 with a message that names the value, before anything is set up
+# (in the fabric namespace, so that nothing could reach the test's own)
+for flags in "--dns-upstream 10.0.0.300" "--dns-upstream 10.0.0.1#99999" "--dns-upstream ," "--dns-port 0" "--dns-port 53x"; do
+	# shellcheck disable=SC2086 # flag and value
+	out=$(ip netns exec "$CL_FABRIC" timeout 5 "$CL_TOP/tools/netplugin" --vtep-ip 10.200.0.1 \
+		--socket "$CL_DIR/bad.sock" $flags 2>&1)
+	rc=$?
+	value=${flags#* }
+	if [ "$rc" = 22 ] && [[ "$out" == *"\"$value\""* ]]; then
+		ok "netplugin $flags: exit 22: $out"
+	else
+		fail "netplugin $flags: exit $rc: $out"
+	fi
+done
+
+
 # the "host's resolver": dnsmasq in the fabric namespace, knowing only example.test
 ip netns exec "$CL_FABRIC" dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts \
 	--bind-interfaces --listen-address="$CL_MASTER_IP" --user=root --pid-file="$CL_DIR/dnsmasq.pidfile" \
