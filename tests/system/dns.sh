@@ -43,7 +43,6 @@ for flags in "--dns-upstream 10.0.0.300" "--dns-upstream 10.0.0.1#99999" "--dns-
 	fi
 done
 
-
 # the "host's resolver": dnsmasq in the fabric namespace, knowing only example.test
 ip netns exec "$CL_FABRIC" dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts \
 	--bind-interfaces --listen-address="$CL_MASTER_IP" --user=root --pid-file="$CL_DIR/dnsmasq.pidfile" \
