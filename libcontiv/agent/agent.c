@@ -738,38 +738,9 @@ static void dns_rebuild(struct contiv_agent *a)
 	contiv__dns_state_publish(a->dns, t);
 }
 
-CONTIV_EXPORT int contiv_agent_dns_answer(struct contiv_agent *agent, const char *ifname, uint32_t flags,
-					  const void *query, size_t query_len, void *reply, size_t reply_size,
-					  size_t *ret_len)
+struct contiv__dns_state *contiv__agent_dns(const struct contiv_agent *a)
 {
-	struct contiv__dns_names *t;
-	uint8_t *out = NULL;
-	size_t len = 0;
-	int r;
-
-	contiv_return_val_if_fail(agent && ifname && query && reply && ret_len, -EINVAL);
-	if (!agent->dns || (flags & ~CONTIV_AGENT_DNS_TCP))
-		return -EINVAL;
-	t = contiv__dns_state_get(agent->dns);
-	if (!contiv__dns_names_tenant_of(t, ifname)) {
-		contiv__dns_names_unref(t);
-		return -ENOENT;
-	}
-	r = contiv__dns_answer(t, contiv__dns_names_tenant_of(t, ifname), flags & CONTIV_AGENT_DNS_TCP, query,
-			       query_len, &out, &len);
-	contiv__dns_names_unref(t);
-	if (r == CONTIV__DNS_DROP)
-		return -EBADMSG;
-	if (r == CONTIV__DNS_REPLY) {
-		if (len > reply_size) {
-			free(out);
-			return -ENOBUFS;
-		}
-		memcpy(reply, out, len);
-		free(out);
-		*ret_len = len;
-	}
-	return r;
+	return a->dns;
 }
 
 /* ---- public: lifetime ---- */

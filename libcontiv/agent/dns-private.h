@@ -98,4 +98,8 @@ void contiv__dns_state_publish(struct contiv__dns_state *s, struct contiv__dns_n
 /* A reference on the current snapshot (NULL if none yet). */
 struct contiv__dns_names *contiv__dns_state_get(struct contiv__dns_state *s);
 
+/* The agent's DNS state (agent.c), NULL without CONTIV_AGENT_DNS. */
+struct contiv_agent;
+struct contiv__dns_state *contiv__agent_dns(const struct contiv_agent *a);
+
 #endif
