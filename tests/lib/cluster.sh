@@ -32,6 +32,9 @@ CL_MASTER_IP=10.200.0.254
 CL_URL=http://$CL_MASTER_IP:9999
 CL_DIR=
 CL_HOSTS=0
+# /etc/netns (per-namespace resolv.conf): removed at the end if this run made it
+CL_ETC_NETNS_MADE=1
+[ -d /etc/netns ] && CL_ETC_NETNS_MADE=
 
 cl_log() { echo "# $*" >&2; }
 
@@ -228,6 +231,7 @@ cluster_down() {
 	done
 	# per-namespace files a test made for "ip netns exec" (resolv.conf)
 	rm -rf /etc/netns/"${CL_PREFIX:?}"*
+	[ -n "$CL_ETC_NETNS_MADE" ] && rmdir /etc/netns 2>/dev/null
 	if [ -n "${CL_KEEP_LOGS:-}" ] || [ "${CL_FAILED:-0}" != 0 ]; then
 		for f in "$CL_DIR"/*.log; do
 			[ -e "$f" ] || continue
