@@ -95,6 +95,15 @@ ping_name() {
 ping_name c1 c2
 cexec c1 busybox ping -c 2 -i 0.2 c2 | head -1
 
+# AAAA: a dual-stack network's container, asked from another network of the tenant
+netctl net create --subnet=10.1.4.0/24 --gateway=10.1.4.1 --subnetv6=2001:db8:4::/64 dual-net ||
+	fail "net create dual-net"
+container_add host2 d1 default dual-net || fail "attach d1"
+d1v6=$(jq -r '.ipv6 // empty' "$CL_DIR/c-d1.json" | cut -d/ -f1)
+got=$(cexec c1 drill AAAA d1 @10.1.2.1 | awk '$1 == "d1." && $4 == "AAAA" { print $5 }')
+if [ -n "$d1v6" ] && [ "$got" = "$d1v6" ]; then ok "c1: d1 AAAA -> $got"; else fail "c1: d1 AAAA -> \"$got\", expected \"$d1v6\""; fi
+expect_resolve c1 d1 "$(cip d1)"
+
 # tenant blue: the same names, its own addresses; default's names unknown
 expect_resolve bc1 c2 10.1.2.52
 expect_resolve bc2 c1 10.1.2.51
