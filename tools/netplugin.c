@@ -29,6 +29,7 @@
 
 #include <contiv/contiv.h>
 
+#include "netplugin-dns.h"
 #include "tool-util.h"
 
 #if MHD_VERSION < 0x00097002
@@ -50,6 +51,9 @@ static struct {
 	const char *portmap_file;
 	bool no_ip_forward;
 	int log_level;
+	bool no_dns;
+	const char *dns_upstream;
+	unsigned dns_port;
 	char hostname[256];
 	char uplink[64];
 	char portmap_path[4096];
@@ -57,6 +61,7 @@ static struct {
 	.netmaster = "http://127.0.0.1:9999",
 	.socket_path = "/run/contiv/netplugin.sock",
 	.log_level = LOG_INFO,
+	.dns_port = 53,
 };
 
 static pthread_mutex_t agent_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -355,6 +360,9 @@ static void usage(FILE *f)
 		"  --no-ip-forward        do not set net.ipv4.ip_forward=1 at start (external\n"
 		"                         connectivity then needs it set by the administrator)\n"
 		"  --log-level LEVEL      error, warning, info (default) or debug\n"
+		"  --no-dns               do not serve the built-in DNS\n"
+		"  --dns-upstream IP[,IP] resolvers for other names (default: /etc/resolv.conf)\n"
+		"  --dns-port PORT        the DNS port (default 53)\n"
 		"  --help                 show this help\n"
 		"  --version              show the version\n");
 }
@@ -371,6 +379,9 @@ static int parse_args(int argc, char **argv)
 		{ "portmap-file", required_argument, NULL, 'p' },
 		{ "no-ip-forward", no_argument, NULL, 'F' },
 		{ "log-level", required_argument, NULL, 'L' },
+		{ "no-dns", no_argument, NULL, 'D' },
+		{ "dns-upstream", required_argument, NULL, 'U' },
+		{ "dns-port", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -408,6 +419,26 @@ static int parse_args(int argc, char **argv)
 				return EXIT_STARTUP;
 			}
 			break;
+		case 'D':
+			cfg.no_dns = true;
+			break;
+		case 'U':
+			cfg.dns_upstream = optarg;
+			break;
+		case 'P': {
+			char *end;
+			unsigned long port;
+
+			errno = 0;
+			port = strtoul(optarg, &end, 10);
+			if (errno || *end || end == optarg || port < 1 || port > 65535) {
+				fprintf(stderr, "netplugin: --dns-port \"%s\": expected a port number 1..65535\n",
+					optarg);
+				return EXIT_STARTUP;
+			}
+			cfg.dns_port = (unsigned)port;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -472,13 +503,28 @@ int main(int argc, char **argv)
 	struct contiv_ctx *ctx = NULL;
 	struct contiv_dp *dp = NULL;
 	struct MHD_Daemon *mhd = NULL;
+	struct dns_server_cfg dns = { .log = logmsg };
 	pthread_t syncer;
 	sigset_t sigs;
-	int r, sig, fd;
+	int r, sig, fd, dns_fd = -1;
+	char err[160];
 
 	r = parse_args(argc, argv);
 	if (r >= 0)
 		return r;
+	if (!cfg.no_dns) {
+		dns.port = cfg.dns_port;
+		if (dns_server_upstreams(&dns, cfg.dns_upstream, err, sizeof(err)) < 0) {
+			fprintf(stderr, "netplugin: --dns-upstream %s\n", err);
+			return EXIT_STARTUP;
+		}
+		dns_fd = dns_server_bind(&dns);
+		if (dns_fd < 0) {
+			fprintf(stderr, "netplugin: DNS: cannot bind UDP port %u: %s (another DNS server here? --no-dns disables ours)\n",
+				cfg.dns_port, strerror(-dns_fd));
+			return EXIT_STARTUP;
+		}
+	}
 	if (contiv_ctx_new(NULL, &ctx) < 0) {
 		fprintf(stderr, "netplugin: out of memory\n");
 		return EXIT_STARTUP;
@@ -494,6 +540,7 @@ int main(int argc, char **argv)
 	if (!cfg.no_ip_forward && (r = enable_ip_forward()) < 0)
 		logmsg(LOG_WARNING, "cannot set net.ipv4.ip_forward: %s (container traffic to the underlay and port mappings need it)",
 		       strerror(-r));
+	aopts.flags = cfg.no_dns ? 0 : CONTIV_AGENT_DNS;
 	r = contiv_client_new(ctx, cfg.netmaster, NULL, &client);
 	if (r == 0)
 		r = contiv_dp_new(ctx, &dopts, &dp);
@@ -501,8 +548,13 @@ int main(int argc, char **argv)
 		r = contiv_agent_new(ctx, client, dp, &aopts, &agent);
 	contiv_dp_unref(dp);
 	contiv_client_unref(client);
+	if (r == 0 && dns_fd >= 0)
+		r = dns_server_start(&dns, dns_fd, agent);
 	if (r < 0) {
-		logmsg(LOG_ERR, "%s", contiv_ctx_get_error(ctx));
+		logmsg(LOG_ERR, "%s", r == -ENOMEM || r == -EAGAIN ? strerror(-r) : contiv_ctx_get_error(ctx));
+		if (dns_fd >= 0)
+			close(dns_fd);
+		contiv_agent_unref(agent);
 		contiv_ctx_unref(ctx);
 		return EXIT_STARTUP;
 	}
@@ -530,6 +582,7 @@ int main(int argc, char **argv)
 		       strerror(fd < 0 ? -fd : errno));
 		if (fd >= 0)
 			close(fd);
+		dns_server_stop();
 		contiv_agent_unref(agent);
 		contiv_ctx_unref(ctx);
 		return EXIT_STARTUP;
@@ -538,18 +591,23 @@ int main(int argc, char **argv)
 		logmsg(LOG_ERR, "cannot start the sync thread");
 		MHD_stop_daemon(mhd);
 		unlink(cfg.socket_path);
+		dns_server_stop();
 		contiv_agent_unref(agent);
 		contiv_ctx_unref(ctx);
 		return EXIT_STARTUP;
 	}
 	logmsg(LOG_INFO, "%s: host %s, vtep %s, netmaster %s, agent API on %s", contiv_version(),
 	       cfg.host, cfg.vtep_ip, cfg.netmaster, cfg.socket_path);
+	if (dns_fd >= 0)
+		logmsg(LOG_INFO, "DNS on port %u (UDP, TCP) of the networks' bridges, %zu upstream(s)%s",
+		       cfg.dns_port, dns.n_upstream, dns.n_upstream ? "" : ": other names get SERVFAIL");
 	sigwait(&sigs, &sig);
 	logmsg(LOG_INFO, "signal %d: stopping (the datapath stays as it is)", sig);
 	atomic_store(&stopping, true);
 	MHD_stop_daemon(mhd);
 	unlink(cfg.socket_path);
 	pthread_join(syncer, NULL);
+	dns_server_stop();
 	contiv_agent_unref(agent);
 	contiv_ctx_unref(ctx);
 	return 0;

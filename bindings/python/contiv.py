@@ -70,7 +70,7 @@ __all__ = [
     "ERR_JSON", "ERR_EXHAUSTED", "ERR_NOT_IN_POOL", "ERR_CONFLICT",
     "ERR_COMPACTED", "ERR_UNAVAILABLE", "IPAM_ADDR_MAX", "JSON_PRETTY",
     "STORE_KEY_MAX", "STORE_VALUE_MAX",
-    "DP_VXLAN", "DP_VLAN", "DP_ARP_PROXY", "DP_ARP_FLOOD",
+    "DP_VXLAN", "DP_VLAN", "DP_ARP_PROXY", "DP_ARP_FLOOD", "AGENT_DNS",
 ]
 
 SONAME = "libcontiv.so.1"
@@ -206,6 +206,7 @@ class _AgentOpts(ctypes.Structure):
         ("host", ctypes.c_char_p),
         ("vtep_ip", ctypes.c_char_p),
         ("portmap_file", ctypes.c_char_p),
+        ("flags", ctypes.c_uint32),
     ]
 
 
@@ -380,6 +381,8 @@ _PROTOTYPES = {
     "contiv_agent_unref": (_ptr, [_ptr]),
     "contiv_agent_sync": (_int, [_ptr, _int]),
     "contiv_agent_handle": (_int, [_ptr, _str, _str, _buf, _size, _pptr]),
+    "contiv_agent_dns_answer": (_int, [_ptr, _str, ctypes.c_uint32, _buf, _size, _buf,
+                                       _size, ctypes.POINTER(_size)]),
 }
 
 
@@ -1821,6 +1824,9 @@ DP_VXLAN = 1
 DP_VLAN = 2
 DP_ARP_PROXY = 1
 DP_ARP_FLOOD = 2
+AGENT_DNS = 1           # CONTIV_AGENT_DNS (agent.h)
+_AGENT_DNS_TCP = 1      # CONTIV_AGENT_DNS_TCP
+_AGENT_DNS_REPLY_MAX = 65535
 
 _ENCAPS = {"vxlan": DP_VXLAN, "vlan": DP_VLAN}
 _ARP_MODES = {"proxy": DP_ARP_PROXY, "flood": DP_ARP_FLOOD}
@@ -2094,15 +2100,17 @@ class Agent(_Bound):
     with it; serves the local agent API (POST /attach, POST /portmap, POST
     /detach, GET /state).
 
-    Agent(ctx, client, dp, host, vtep_ip, portmap_file=None)
+    Agent(ctx, client, dp, host, vtep_ip, portmap_file=None, dns=False)
 
     host:         this host's name (endpoints' homingHost)
     vtep_ip:      this host's VTEP address as other hosts reach it
     portmap_file: where port mappings are kept across restarts (None: in
                   memory only)
+    dns:          keep the built-in DNS's names (dns_answer()) and name the
+                  gateway as DNS server in /attach answers (AGENT_DNS)
     """
 
-    def __init__(self, ctx, client, dp, host, vtep_ip, portmap_file=None):
+    def __init__(self, ctx, client, dp, host, vtep_ip, portmap_file=None, dns=False):
         _check_ctx(ctx)
         if not isinstance(client, Client):
             raise TypeError("client must be a contiv.Client, not %s" % type(client).__name__)
@@ -2111,8 +2119,10 @@ class Agent(_Bound):
         host_b = _text(host, "host")
         vtep_b = _text(vtep_ip, "vtep_ip")
         pm_b = None if portmap_file is None else _text(portmap_file, "portmap_file")
+        if not isinstance(dns, bool):
+            raise TypeError("dns must be bool")
         opts = _AgentOpts(sz=ctypes.sizeof(_AgentOpts), host=host_b, vtep_ip=vtep_b,
-                          portmap_file=pm_b)
+                          portmap_file=pm_b, flags=AGENT_DNS if dns else 0)
         p = ctypes.c_void_p()
         ctx._call(_c.contiv_agent_new, ctx._ptr(), client._ptr(), dp._ptr(), ctypes.byref(opts),
                   ctypes.byref(p))
@@ -2150,6 +2160,20 @@ class Agent(_Bound):
                             _text(path, "path"), data, 0 if data is None else len(data),
                             ctypes.byref(out))
         return status, _take_string(out) or ""
+
+    def dns_answer(self, ifname, query, tcp=False):
+        """The built-in DNS's answer to query (bytes, a DNS message) that
+        arrived on bridge ifname: the reply (bytes), or None when the name
+        is not the tenant's (to be forwarded). NotFoundError if ifname is
+        not one of the bridges; ContivError(EBADMSG) when no reply is due."""
+        if not isinstance(query, (bytes, bytearray)):
+            raise TypeError("query must be bytes")
+        buf = ctypes.create_string_buffer(_AGENT_DNS_REPLY_MAX)
+        n = ctypes.c_size_t(0)
+        ret = self._call(_c.contiv_agent_dns_answer, self._ptr(), _text(ifname, "ifname"),
+                         _AGENT_DNS_TCP if tcp else 0, bytes(query), len(query), buf,
+                         _AGENT_DNS_REPLY_MAX, ctypes.byref(n))
+        return buf.raw[:n.value] if ret == 1 else None
 
     def __repr__(self):
         return "<contiv.Agent%s>" % ("" if self._p is not None else " closed")

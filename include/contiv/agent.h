@@ -20,7 +20,9 @@
  *                  below)}
  *                 -> 200 {"endpoint": <endpoint object>, "ipv4": "a.b.c.d/len",
  *                    "gateway": "...", "ipv6": ..., "gateway6": ..., "mac", "mtu",
- *                    "hostIfname", "portMappings": [...] (only when given)}
+ *                    "hostIfname", "portMappings": [...] (only when given),
+ *                    "dns": {"nameservers": [the network's gateway]} (with
+ *                    CONTIV_AGENT_DNS)}
  *                    once the endpoint's policy, netprofile and port
  *                    mappings are in place
  *   POST /portmap {"id": "<endpoint id>", "portMappings": [...]}
@@ -84,6 +86,7 @@ struct contiv_agent;
  * @portmap_file: where the port mappings of this host's endpoints are kept
  *   across restarts (written atomically on every change, mode 0600), or
  *   NULL to keep them in memory only
+ * @flags: CONTIV_AGENT_* flags (0: none)
  */
 struct contiv_agent_opts {
 	size_t sz;
@@ -91,8 +94,21 @@ struct contiv_agent_opts {
 	const char *host;
 	const char *vtep_ip;
 	const char *portmap_file;
+	uint32_t flags;
 };
-#define contiv_agent_opts__last_field portmap_file
+#define contiv_agent_opts__last_field flags
+
+/*
+ * CONTIV_AGENT_DNS: this host serves the built-in DNS. The agent keeps
+ * each tenant's names for contiv_agent_dns_answer() and /attach answers
+ * name the network's gateway as the endpoint's DNS server.
+ */
+#define CONTIV_AGENT_DNS (1u << 0)
+
+/* Flags of contiv_agent_dns_answer(): the query came over TCP. */
+#define CONTIV_AGENT_DNS_TCP (1u << 0)
+/* The largest reply of contiv_agent_dns_answer() (a TCP message). */
+#define CONTIV_AGENT_DNS_REPLY_MAX 65535
 
 /**
  * contiv_agent_new:
@@ -165,6 +181,44 @@ int contiv_agent_sync(struct contiv_agent *agent, int timeout_ms);
  */
 int contiv_agent_handle(struct contiv_agent *agent, const char *method, const char *path,
 			const char *body, size_t body_len, char **ret_body);
+
+/**
+ * contiv_agent_dns_answer:
+ * @agent: an agent created with CONTIV_AGENT_DNS
+ * @ifname: the interface the query arrived on (a network's bridge)
+ * @flags: CONTIV_AGENT_DNS_TCP if the query came over TCP, else 0
+ * @query: a DNS query in wire format
+ * @query_len: its length
+ * @reply: where the reply is written
+ * @reply_size: the size of @reply (CONTIV_AGENT_DNS_REPLY_MAX is enough
+ *   for any reply)
+ * @ret_len: where the reply's length is stored when one is written
+ *
+ * The built-in DNS. @ifname selects the tenant (the one whose network
+ * that bridge carries); the query is answered from that tenant's names
+ * only: container names (endpoints' containerName, without a leading "/")
+ * and endpoint group names (every endpoint of the group, on every host),
+ * without case, A and AAAA records, TTL 10 s; a reply larger than the
+ * client's buffer (512 bytes over UDP, or its EDNS size up to 1232; 65535
+ * over TCP) keeps the records that fit and sets TC. An empty query only
+ * tells whether @ifname is one of the bridges (-EBADMSG) or not (-ENOENT).
+ * Names the tenant does not have
+ * are left to the caller to forward to the host's resolvers. Unlike the
+ * agent's other calls, this one may be called from any thread, concurrently
+ * with them: it reads the name tables the agent published at its last
+ * change (immutable snapshots) and never blocks on a sync.
+ *
+ * Returns: 1 with a reply in @reply; 0 if the name is not one of the
+ * tenant's (forward the query); -ENOENT if @ifname is not a bridge of a
+ * known network (ignore the query); -EBADMSG if no reply is due (not a
+ * parsable query, or a response); -ENOBUFS if @reply is too small;
+ * -EINVAL; -ENOMEM.
+ *
+ * Since: 1
+ */
+int contiv_agent_dns_answer(struct contiv_agent *agent, const char *ifname, uint32_t flags,
+			    const void *query, size_t query_len, void *reply, size_t reply_size,
+			    size_t *ret_len);
 
 #ifdef __cplusplus
 }

@@ -34,6 +34,8 @@
 #include "libcontiv-private.h"
 #include "portmap.h"
 #include "../dp/docker-compat.h"
+#include "agent/dns-private.h"
+#include "dp/dp-private.h"
 
 #define agent_warn(ctx, ...) contiv__log_cond(ctx, 4, __VA_ARGS__)
 #define agent_err(ctx, ...) contiv__log_cond(ctx, 3, __VA_ARGS__)
@@ -99,6 +101,7 @@ struct contiv_agent {
 	VEC(char *) kernel_eps;	/* local endpoint ids found in the kernel at start */
 	char *policy_json;	/* the program last applied */
 	struct contiv__pm_table pm;	/* port mappings of local endpoints (portmap.c) */
+	struct contiv__dns_state *dns;	/* the built-in DNS's names (CONTIV_AGENT_DNS) */
 };
 
 #define VEC_GROW(vec) \
@@ -771,6 +774,55 @@ static int reconcile(struct contiv_agent *a, bool full)
 	return err;
 }
 
+/* ---- the built-in DNS's names (dns-names.c, dns-answer.c) ---- */
+
+/* Publishes a new snapshot of every tenant's names and bridges. */
+static void dns_rebuild(struct contiv_agent *a)
+{
+	struct contiv__dns_names *t = NULL;
+	int r;
+
+	if (!a->dns || contiv__dns_names_new(&t) < 0)
+		return;
+	r = 0;
+	for (size_t i = 0; r == 0 && i < a->items.n; i++) {
+		struct item *it = &a->items.v[i];
+		const char *tenant, *ips[2];
+		char br[16];
+
+		if (it->kind == CONTIV_OBJECT_NETWORK && contiv__dp_bridge_name(it->encap, it->tag, br) == 0)
+			r = contiv__dns_names_add_bridge(t, br, contiv_object_get_str(it->obj, CONTIV_NETWORK_TENANT) ?: "");
+		if (it->kind != CONTIV_OBJECT_ENDPOINT)
+			continue;
+		tenant = ep_str(it, CONTIV_ENDPOINT_TENANT) ?: "";
+		ips[0] = ep_str(it, CONTIV_ENDPOINT_IPV4_ADDRESS);
+		ips[1] = ep_str(it, CONTIV_ENDPOINT_IPV6_ADDRESS);
+		for (size_t k = 0; r == 0 && k < 2; k++) {
+			const char *cname = ep_str(it, CONTIV_ENDPOINT_CONTAINER_NAME);
+			const char *group = ep_str(it, CONTIV_ENDPOINT_GROUP);
+
+			if (!ips[k] || !*ips[k])
+				continue;
+			if (cname && *cname)
+				r = contiv__dns_names_add(t, tenant, cname, ips[k]);
+			if (r == 0 && group && *group)
+				r = contiv__dns_names_add(t, tenant, group, ips[k]);
+		}
+	}
+	if (r < 0) {
+		agent_err(a->ctx, "agent: DNS names not updated (out of memory)");
+		contiv__dns_names_unref(t);
+		return;
+	}
+	contiv__dns_names_seal(t);
+	contiv__dns_state_publish(a->dns, t);
+}
+
+struct contiv__dns_state *contiv__agent_dns(const struct contiv_agent *a)
+{
+	return a->dns;
+}
+
 /* ---- public: lifetime ---- */
 
 CONTIV_EXPORT int contiv_agent_new(struct contiv_ctx *ctx, struct contiv_client *client,
@@ -788,6 +840,8 @@ CONTIV_EXPORT int contiv_agent_new(struct contiv_ctx *ctx, struct contiv_client 
 		return contiv__error(ctx, -EINVAL, "agent: options of an unknown size or version");
 	host = CONTIV_OPTS_GET(opts, host, NULL);
 	vtep = CONTIV_OPTS_GET(opts, vtep_ip, NULL);
+	if (CONTIV_OPTS_GET(opts, flags, 0) & ~CONTIV_AGENT_DNS)
+		return contiv__error(ctx, -EINVAL, "agent: flags 0x%x: unknown flags", CONTIV_OPTS_GET(opts, flags, 0));
 	if (!host || !*host)
 		return contiv__error(ctx, -EINVAL, "agent: a host name is required");
 	if (!vtep || contiv__parse_ipv4(vtep, &addr) < 0)
@@ -799,7 +853,10 @@ CONTIV_EXPORT int contiv_agent_new(struct contiv_ctx *ctx, struct contiv_client 
 	a->refcount = 1;
 	a->host = strdup(host);
 	a->vtep_ip = strdup(vtep);
-	if (!a->host || !a->vtep_ip) {
+	if (CONTIV_OPTS_GET(opts, flags, 0) & CONTIV_AGENT_DNS)
+		a->dns = contiv__dns_state_new();
+	if (!a->host || !a->vtep_ip || ((CONTIV_OPTS_GET(opts, flags, 0) & CONTIV_AGENT_DNS) && !a->dns)) {
+		contiv__dns_state_free(a->dns);
 		free(a->host);
 		free(a->vtep_ip);
 		free(a);
@@ -855,6 +912,7 @@ CONTIV_EXPORT struct contiv_agent *contiv_agent_unref(struct contiv_agent *agent
 	free(agent->kernel_eps.v);
 	free(agent->policy_json);
 	contiv__pm_table_clear(&agent->pm);
+	contiv__dns_state_free(agent->dns);
 	free(agent->host);
 	free(agent->vtep_ip);
 	contiv_dp_unref(agent->dp);
@@ -928,6 +986,8 @@ CONTIV_EXPORT int contiv_agent_sync(struct contiv_agent *agent, int timeout_ms)
 	json_object_put(root);
 	agent->revision = rev;
 	agent->synced = true;
+	if (snapshot || n > 0)
+		dns_rebuild(agent);
 	if (snapshot || n > 0 || agent->dirty) {
 		contiv_dbg(agent->ctx, "agent: %s at revision %" PRId64 ", %d items",
 			   snapshot ? "snapshot" : "changes", rev, n);
@@ -1123,7 +1183,6 @@ static struct json_object *attach_answer(struct contiv_agent *a, struct contiv_o
 	const char *sub6 = contiv_object_get_str(net->obj, CONTIV_NETWORK_IPV6_SUBNET);
 	char *json = NULL, buf[80];
 
-	(void)a;
 	if (!o)
 		return NULL;
 	if (contiv_object_to_json(ep, 0, &json) == 0) {
@@ -1148,6 +1207,13 @@ static struct json_object *attach_answer(struct contiv_agent *a, struct contiv_o
 		contiv_object_get_str(ep, CONTIV_ENDPOINT_MAC_ADDRESS) ?: ""));
 	json_object_object_add(o, "mtu", json_object_new_int(0));
 	json_object_object_add(o, "hostIfname", json_object_new_string(host_if));
+	if (a->dns && gw && *gw) {
+		struct json_object *dns = json_object_new_object(), *ns = json_object_new_array();
+
+		json_object_array_add(ns, json_object_new_string(gw));
+		json_object_object_add(dns, "nameservers", ns);
+		json_object_object_add(o, "dns", dns);
+	}
 	return o;
 }
 

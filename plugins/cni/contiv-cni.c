@@ -329,6 +329,17 @@ static void add_route(struct json_object *routes, const char *dst, const char *g
 	json_object_array_add(routes, o);
 }
 
+/* The CNI "dns" of an attach answer: netplugin's built-in DNS, if it serves one. */
+static struct json_object *dns_of(struct json_object *ans)
+{
+	struct json_object *dns = json_object_new_object(), *adns, *ns;
+
+	if (json_object_object_get_ex(ans, "dns", &adns) && json_object_object_get_ex(adns, "nameservers", &ns) &&
+	    json_object_is_type(ns, json_type_array) && json_object_array_length(ns) > 0)
+		json_object_object_add(dns, "nameservers", json_object_get(ns));
+	return dns;
+}
+
 /* The CNI result (0.3.x/0.4.0 or 1.x form) of an attach answer. */
 static struct json_object *make_result(struct cni *c, struct json_object *ans)
 {
@@ -366,7 +377,7 @@ static struct json_object *make_result(struct cni *c, struct json_object *ans)
 	json_object_object_add(res, "interfaces", ifs);
 	json_object_object_add(res, "ips", ips);
 	json_object_object_add(res, "routes", routes);
-	json_object_object_add(res, "dns", json_object_new_object());
+	json_object_object_add(res, "dns", dns_of(ans));
 	return res;
 }
 

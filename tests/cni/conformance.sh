@@ -70,6 +70,15 @@ run_plugin() {
 		master_endpoints | grep -qx "$cid-eth0" && ok "netmaster has endpoint $cid-eth0" || fail "netmaster lacks $cid-eth0"
 		printf '%s' "$out" | jq -e '.routes[0] == {"dst":"0.0.0.0/0","gw":"10.1.2.254"} and .ips[0].gateway == "10.1.2.254"' >/dev/null &&
 			ok "result has the gateway and default route" || fail "result: gateway/route: $out"
+		printf '%s' "$out" | jq -e '.dns.nameservers == ["10.1.2.254"]' >/dev/null &&
+			ok "result names netplugin's DNS (the gateway)" || fail "result: dns: $out"
+		# the pod name (K8S_POD_NAME) resolves to the pod's address there
+		if command -v drill >/dev/null; then
+			ip netns exec "$ns" drill "$p-a" @10.1.2.254 | grep -qE "^$p-a\.[[:space:]].*[[:space:]]${addr%/*}\$" &&
+				ok "$p-a resolves to ${addr%/*} through it" || fail "$p-a does not resolve to ${addr%/*}"
+		else
+			echo "# drill not installed (ldnsutils): the pod name's resolution is not checked"
+		fi
 	fi
 
 	# ADD again (same container, same ifname): the stock plugins answer again

@@ -47,6 +47,9 @@ CL_BIN=${CL_BIN:-$CL_TOP/tools}
 CL_ENCAP=${CL_ENCAP:-}
 CL_VLAN=${CL_VLAN:-}
 [ "$CL_ENCAP" = vlan ] && CL_VLAN=1
+# /etc/netns (per-namespace resolv.conf): removed at the end if this run made it
+CL_ETC_NETNS_MADE=1
+[ -d /etc/netns ] && CL_ETC_NETNS_MADE=
 
 cl_log() { echo "# $*" >&2; }
 
@@ -82,12 +85,15 @@ netctl() {
 hostns() { echo "${CL_PREFIX}$1"; }
 contns() { echo "${CL_PREFIX}c-$1"; }
 
-# Starts (or restarts) the netplugin of host I.
+# Starts (or restarts) the netplugin of host I, with the extra flags in
+# $CL_NETPLUGIN_ARGS (every host) and $CL_NETPLUGIN_ARGS_hostI (that host).
 netplugin_start() {
-	local i=$1 h=host$1
+	local i=$1 h=host$1 var=CL_NETPLUGIN_ARGS_host$1 extra
+	extra="${CL_NETPLUGIN_ARGS:-} ${!var:-}"
+	# shellcheck disable=SC2086 # the extra flags are split on purpose
 	ip netns exec "$(hostns "$h")" "$CL_BIN/netplugin" --host "$h" \
 		--vtep-ip "10.200.0.$i" ${CL_VLAN:+--vlan-uplinks eth1} --netmaster "$CL_URL" --socket "$CL_DIR/$h.sock" \
-		--log-level "${CL_LOG_LEVEL:-info}" >>"$CL_DIR/$h.log" 2>&1 &
+		--log-level "${CL_LOG_LEVEL:-info}" $extra >>"$CL_DIR/$h.log" 2>&1 &
 	echo $! >"$CL_DIR/$h.pid"
 	disown $!
 	for _ in $(seq 100); do
@@ -177,13 +183,15 @@ agent_call() {
 
 # container_add HOST NAME TENANT NETWORK [GROUP]: a netns NAME plugged into
 # NETWORK through HOST's agent API. Fails (and removes the netns) on an error.
+# The endpoint id is NAME; the container name is $CL_CNAME if set, else NAME;
+# $CL_IP, if set, is the address requested.
 container_add() {
 	local host=$1 name=$2 tenant=$3 net=$4 group=${5:-} ns body
 	ns=$(contns "$name")
 	ip netns add "$ns"
 	ip -n "$ns" link set lo up
-	body=$(printf '{"tenant":"%s","network":"%s","group":"%s","id":"%s","containerID":"%s","containerName":"%s","netns":"/run/netns/%s"}' \
-		"$tenant" "$net" "$group" "$name" "$name" "$name" "$ns")
+	body=$(printf '{"tenant":"%s","network":"%s","group":"%s","id":"%s","containerID":"%s","containerName":"%s","netns":"/run/netns/%s","ipAddress":"%s"}' \
+		"$tenant" "$net" "$group" "$name" "$name" "${CL_CNAME:-$name}" "$ns" "${CL_IP:-}")
 	agent_call "$host" /attach "$body"
 	if [ "$CL_STATUS" != 200 ]; then
 		cl_log "attach of $name on $host failed ($CL_STATUS): $CL_BODY"
@@ -201,7 +209,19 @@ container_del() {
 	agent_call "$host" /detach "{\"id\":\"$name\"}"
 	[ "$CL_STATUS" = 200 ] || cl_log "detach of $name on $host: $CL_STATUS $CL_BODY"
 	ip netns del "$(contns "$name")" 2>/dev/null
-	rm -f "$CL_DIR/c-$name.host" "$CL_DIR/c-$name.json"
+	rm -rf "$CL_DIR/c-$name.host" "$CL_DIR/c-$name.json" "/etc/netns/$(contns "$name")"
+}
+
+# container_use_dns NAME: the DNS server NAME's attach answer names
+# (netplugin's built-in DNS) becomes its resolver: "ip netns exec" mounts
+# /etc/netns/<ns>/resolv.conf over /etc/resolv.conf. Fails if there is none.
+container_use_dns() {
+	local ns server
+	ns=$(contns "$1")
+	server=$(jq -r '.dns.nameservers[0] // empty' "$CL_DIR/c-$1.json")
+	[ -n "$server" ] || return 1
+	mkdir -p "/etc/netns/$ns"
+	echo "nameserver $server" >"/etc/netns/$ns/resolv.conf"
 }
 
 # The IPv4 address of a container (without the prefix length).
@@ -240,6 +260,9 @@ cluster_down() {
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
 		ip netns del "$ns" 2>/dev/null || true
 	done
+	# per-namespace files a test made for "ip netns exec" (resolv.conf)
+	rm -rf /etc/netns/"${CL_PREFIX:?}"*
+	[ -n "$CL_ETC_NETNS_MADE" ] && rmdir /etc/netns 2>/dev/null
 	if [ -n "${CL_KEEP_LOGS:-}" ] || [ "${CL_FAILED:-0}" != 0 ]; then
 		for f in "$CL_DIR"/*.log; do
 			[ -e "$f" ] || continue

@@ -271,7 +271,7 @@ class TestArguments(unittest.TestCase):
         if contiv.ctypes.sizeof(contiv.ctypes.c_void_p) == 8:
             self.assertEqual(contiv.ctypes.sizeof(contiv._DpOpts), 40)
             self.assertEqual(contiv.ctypes.sizeof(contiv._DpEndpointOpts), 88)
-            self.assertEqual(contiv.ctypes.sizeof(contiv._AgentOpts), 40)
+            self.assertEqual(contiv.ctypes.sizeof(contiv._AgentOpts), 48)  # + portmap_file, flags
 
 
 # ---------------------------------------------------------------------------
@@ -466,6 +466,18 @@ class _DatapathBody:
             contiv.Agent(self.ctx, client, self.dp, "", "10.200.0.1")
         with self.assertRaises(contiv.UnavailableError):
             agent.sync(0)
+        # the built-in DNS: only with dns=True; before any sync no bridge is known
+        query = bytes.fromhex("42420100000100000000000002633100" "00010001")  # c1. IN A
+        with self.assertRaises(contiv.InvalidArgumentError):
+            agent.dns_answer("cvbx1", query)
+        with self.assertRaises(TypeError):
+            contiv.Agent(self.ctx, client, self.dp, "host1", "10.200.0.1", dns="yes")
+        dns_agent = contiv.Agent(self.ctx, client, self.dp, "host1", "10.200.0.1", dns=True)
+        self.addCleanup(dns_agent.close)
+        with self.assertRaises(contiv.NotFoundError):
+            dns_agent.dns_answer("cvbx1", query)
+        with self.assertRaises(TypeError):
+            dns_agent.dns_answer("cvbx1", "c1")
 
 
 def _run_datapath_body():

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Tutorial, first steps: one network across two hosts (VXLAN); containers on
-# different hosts reach each other by IP; a container of another network
-# does not reach them.
+# different hosts reach each other by IP (and by name where the network has a
+# gateway, the built-in DNS's address); a container of another network does
+# not reach them.
 set -u
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib/cluster.sh"
 cluster_up 2 || exit 1
@@ -23,6 +24,13 @@ expect_no_ping c1 "$(cip c3)"
 # c5, local to c1, sees none of c1's unicast frames to c2 on host2
 container_add host1 c5 default contiv-net || fail "attach c5"
 expect_no_flood c1 c2 c5
+
+# by name, through netplugin's built-in DNS (other-net has a gateway, the DNS address)
+if container_use_dns c3 && cexec c3 busybox ping -c 3 -W 1 -w 3 c4 >/dev/null 2>&1; then
+	ok "c3 pings c4 by name"
+else
+	fail "c3 cannot ping c4 by name"
+fi
 
 # detach: the remote host forgets the endpoint
 container_del c2
