@@ -16,7 +16,11 @@
  *   POST /attach  {"tenant", "network", "group" (optional), "id" (endpoint
  *                  id), "containerID", "containerName", "netns" (path),
  *                  "ifname" (optional, default eth0), "ipAddress"
- *                  (optional, requested)}
+ *                  (optional, requested), "configure" (optional, default
+ *                  true; false: the container side gets its name, MAC and
+ *                  MTU but no address or route, for a runtime such as
+ *                  Docker that moves and configures it itself; such an
+ *                  endpoint is never re-plugged)}
  *                 -> 200 {"endpoint": <endpoint object>, "ipv4": "a.b.c.d/len",
  *                    "gateway": "...", "ipv6": ..., "gateway6": ..., "mac", "mtu",
  *                    "hostIfname"} once the endpoint's policy and netprofile
