@@ -32,6 +32,7 @@
 #include <json-c/json.h>
 
 #include "libcontiv-private.h"
+#include "../dp/docker-compat.h"
 
 #define agent_warn(ctx, ...) contiv__log_cond(ctx, 4, __VA_ARGS__)
 #define agent_err(ctx, ...) contiv__log_cond(ctx, 3, __VA_ARGS__)
@@ -791,6 +792,7 @@ CONTIV_EXPORT int contiv_agent_sync(struct contiv_agent *agent, int timeout_ms)
 	contiv_return_if_forked(agent->ctx);
 	if (timeout_ms > 60000)
 		timeout_ms = 60000;
+	contiv__dp_docker_compat(agent->dp, false);	/* Docker may start at any time */
 	snprintf(path, sizeof(path), "/api/v1/watch/?since=%" PRId64 "&timeout=%d",
 		 agent->synced ? agent->revision : (int64_t)0, agent->synced ? timeout_ms : 0);
 	r = contiv_client_request(agent->client, "GET", path, NULL, &status, &body);
@@ -846,6 +848,7 @@ CONTIV_EXPORT int contiv_agent_sync(struct contiv_agent *agent, int timeout_ms)
 		agent->dirty = r < 0;
 		if (r < 0)
 			return r;
+		contiv__dp_docker_compat(agent->dp, true);
 	}
 	return n;
 }

@@ -34,6 +34,8 @@ struct contiv_dp {
 	struct nl_sock *rtnl;		/* NETLINK_ROUTE of the host namespace (links.c, qos.c) */
 	struct mnl_socket *nft;		/* NETLINK_NETFILTER, opened on first use (nft.c) */
 	uint32_t nft_seq;
+	int64_t docker_checked_ms;	/* docker-compat.c: last look (monotonic) */
+	int docker_err;			/* docker-compat.c: last error, logged once */
 };
 
 /* "cvh" + 8 hex digits of a stable hash of id; buf of at least 16 bytes. */
