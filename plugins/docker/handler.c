@@ -300,6 +300,20 @@ static int net_resolve(struct dh *h, const struct dn_target *t, struct net_entry
 	return 0;
 }
 
+/*
+ * The address Docker records as the network's gateway: the gateway, or for
+ * a network without one its network address (Docker insists on a gateway;
+ * Join then gives the container no default route).
+ */
+static const char *docker_gateway(const struct net_entry *e, char *buf, size_t len)
+{
+	if (*e->gateway)
+		snprintf(buf, len, "%s", e->gateway);
+	else
+		snprintf(buf, len, "%.*s", (int)strcspn(e->cidr, "/"), e->cidr);
+	return buf;
+}
+
 /* The network whose subnet is cidr, in any tenant (must be unique). */
 static int net_by_subnet(struct dh *h, const char *pool, struct dn_target *t, char *err, size_t errlen)
 {
@@ -518,11 +532,11 @@ static int nd_create_network(struct dh *h, struct json_object *req, char **ret_b
 		return reply_err(ret_body, "IPv4Data Pool \"%s\" is not the subnet %s of network \"%s:%s\" (use --ipam-driver netplugin)",
 				 q(pool, q1), e.cidr, t.tenant, t.network);
 	if (gw) {
-		char bare[48];
+		char bare[48], dgw[48];
 
-		if (dn_bare_ipv4(gw, bare, sizeof(bare)) < 0 || strcmp(bare, e.gateway))
+		if (dn_bare_ipv4(gw, bare, sizeof(bare)) < 0 || strcmp(bare, docker_gateway(&e, dgw, sizeof(dgw))))
 			return reply_err(ret_body, "IPv4Data Gateway \"%s\" is not the gateway \"%s\" of network \"%s:%s\"",
-					 q(gw, q1), e.gateway, t.tenant, t.network);
+					 q(gw, q1), dgw, t.tenant, t.network);
 	}
 	if (!net_remember(h, id, &e))
 		return -ENOMEM;
@@ -881,13 +895,13 @@ static int ipam_request_address(struct dh *h, struct json_object *req, char **re
 	if (is_gateway_request(req)) {
 		if (net_resolve(h, &t, &e, err, sizeof(err)) < 0)
 			return reply_err(ret_body, "%s", err);
-		if (!*e.gateway)
-			return reply_err(ret_body, "network \"%s:%s\" has no gateway; Docker needs one", t.tenant,
-					 t.network);
-		if (want && *want && strcmp(bare, e.gateway))
-			return reply_err(ret_body, "gateway \"%s\": the gateway of network \"%s:%s\" is %s", q(want, q1),
-					 t.tenant, t.network, e.gateway);
-		snprintf(addr, sizeof(addr), "%s/%u", e.gateway, e.prefix_len);
+		char dgw[48];
+
+		docker_gateway(&e, dgw, sizeof(dgw));
+		if (want && *want && strcmp(bare, dgw))
+			return reply_err(ret_body, "gateway \"%s\": the gateway of network \"%s:%s\" is %s%s", q(want, q1),
+					 t.tenant, t.network, dgw, *e.gateway ? "" : " (none: its network address)");
+		snprintf(addr, sizeof(addr), "%s/%u", dgw, e.prefix_len);
 	} else {
 		body = json_object_new_object();
 		if (!body)
@@ -943,7 +957,7 @@ static int ipam_release_address(struct dh *h, struct json_object *req, char **re
 	const char *pid = jstr(req, "PoolID"), *a = jstr(req, "Address");
 	struct net_entry e = { 0 };
 	struct dn_target t;
-	char err[ERR_MAX], bare[48], q1[80];
+	char err[ERR_MAX], bare[48], dgw[48], q1[80];
 	int r;
 
 	if (dn_pool_id_parse(pid, &t, err, sizeof(err)) < 0)
@@ -955,7 +969,7 @@ static int ipam_release_address(struct dh *h, struct json_object *req, char **re
 	r = net_resolve(h, &t, &e, err, sizeof(err));
 	if (r == -ENOENT)
 		return reply_json(ret_body, "{}");	/* the network is gone, and its pool with it */
-	if (r == 0 && !strcmp(bare, e.gateway))
+	if (r == 0 && !strcmp(bare, docker_gateway(&e, dgw, sizeof(dgw))))
 		return reply_json(ret_body, "{}");	/* the network's gateway stays */
 	if (r == 0)
 		r = release(h, &t, bare, err, sizeof(err));

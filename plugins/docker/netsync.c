@@ -121,8 +121,8 @@ static int wanted(struct pass *p, struct json_object *nets, struct json_object *
 					continue;
 				memcpy(cidr, p->w[nw].cidr, sizeof(cidr));
 				memcpy(gw, p->w[nw].gateway, sizeof(gw));
-			} else if (!jstr(o, "subnet") || !jstr(o, "gateway") || !*jstr(o, "gateway")) {
-				continue;	/* Docker needs a subnet and a gateway */
+			} else if (!jstr(o, "subnet")) {
+				continue;	/* Docker needs a subnet */
 			}
 			w = want_add(p);
 			if (!w)
@@ -136,7 +136,7 @@ static int wanted(struct pass *p, struct json_object *nets, struct json_object *
 				memcpy(w->cidr, cidr, sizeof(cidr));
 				memcpy(w->gateway, gw, sizeof(gw));
 			} else {
-				snprintf(w->gateway, sizeof(w->gateway), "%s", jstr(o, "gateway"));
+				snprintf(w->gateway, sizeof(w->gateway), "%s", jstr(o, "gateway") ?: "");
 			}
 			dn_docker_name(&w->t, w->name, sizeof(w->name));
 		}
@@ -173,7 +173,8 @@ static int create(struct pass *p, const struct want *w)
 		return -ENOMEM;
 	}
 	json_object_object_add(c0, "Subnet", json_object_new_string(w->cidr));
-	json_object_object_add(c0, "Gateway", json_object_new_string(w->gateway));
+	if (*w->gateway)
+		json_object_object_add(c0, "Gateway", json_object_new_string(w->gateway));
 	json_object_array_add(cfg, c0);
 	add_target(iopts, &w->t);
 	add_target(opts, &w->t);
@@ -191,7 +192,8 @@ static int create(struct pass *p, const struct want *w)
 		       json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN), &status, &out, err, sizeof(err));
 	json_object_put(req);
 	if (r == 0 && status == 201) {
-		say(p, LOG_INFO, "sync: docker network \"%s\" created (%s, gateway %s)", w->name, w->cidr, w->gateway);
+		say(p, LOG_INFO, "sync: docker network \"%s\" created (%s, gateway %s)", w->name, w->cidr,
+		    *w->gateway ? w->gateway : "none");
 	} else {
 		struct json_object *ans = r == 0 ? json_tokener_parse(out) : NULL;
 
