@@ -16,6 +16,7 @@ int main(void)
 	srunner_add_suite(sr, make_client_suite());
 	srunner_add_suite(sr, make_master_suite());
 	srunner_add_suite(sr, make_policy_suite());
+	srunner_add_suite(sr, make_portmap_suite());
 	srunner_add_suite(sr, make_master_cache_suite());
 	srunner_set_fork_status(sr, CK_FORK);
 	srunner_run_all(sr, CK_NORMAL);	/* prints the Check summary line */

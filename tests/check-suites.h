@@ -14,6 +14,7 @@ Suite *make_master_cache_suite(void);
 Suite *make_store_sqlite_suite(void);
 Suite *make_client_suite(void);
 Suite *make_policy_suite(void);
+Suite *make_portmap_suite(void);
 
 /* A context whose last error is expected to contain text. */
 #define ck_assert_ctx_error(ctx, text) \

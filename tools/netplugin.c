@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -46,9 +47,12 @@ static struct {
 	const char *vlan_uplinks;
 	const char *netmaster;
 	const char *socket_path;
+	const char *portmap_file;
+	bool no_ip_forward;
 	int log_level;
 	char hostname[256];
 	char uplink[64];
+	char portmap_path[4096];
 } cfg = {
 	.netmaster = "http://127.0.0.1:9999",
 	.socket_path = "/run/contiv/netplugin.sock",
@@ -309,6 +313,31 @@ static void make_parent(const char *path)
 	mkdir(dir, 0755);
 }
 
+/*
+ * Routing between the underlay and the networks' bridges (SNAT of container
+ * traffic leaving the host, DNAT port mappings) needs IPv4 forwarding in
+ * this network namespace; written to /proc, as sysctl(8) would.
+ */
+static int enable_ip_forward(void)
+{
+	static const char path[] = "/proc/sys/net/ipv4/ip_forward";
+	char cur = '0';
+	int fd = open(path, O_RDWR | O_CLOEXEC), r = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (read(fd, &cur, 1) == 1 && cur == '1') {
+		close(fd);
+		return 0;
+	}
+	if (pwrite(fd, "1\n", 2, 0) != 2)
+		r = -errno;
+	close(fd);
+	if (r == 0)
+		logmsg(LOG_INFO, "net.ipv4.ip_forward set to 1 (external connectivity)");
+	return r;
+}
+
 /* ---- command line ---- */
 
 static void usage(FILE *f)
@@ -321,6 +350,10 @@ static void usage(FILE *f)
 		"  --vlan-uplinks IF[,IF] uplink(s) carrying VLAN networks (the first is used)\n"
 		"  --netmaster URL        netmaster's URL (default http://127.0.0.1:9999)\n"
 		"  --socket PATH          agent API socket (default /run/contiv/netplugin.sock)\n"
+		"  --portmap-file PATH    where port mappings are kept across restarts\n"
+		"                         (default: the socket's path with .portmap.json for .sock)\n"
+		"  --no-ip-forward        do not set net.ipv4.ip_forward=1 at start (external\n"
+		"                         connectivity then needs it set by the administrator)\n"
 		"  --log-level LEVEL      error, warning, info (default) or debug\n"
 		"  --help                 show this help\n"
 		"  --version              show the version\n");
@@ -335,6 +368,8 @@ static int parse_args(int argc, char **argv)
 		{ "vlan-uplinks", required_argument, NULL, 'u' },
 		{ "netmaster", required_argument, NULL, 'n' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "portmap-file", required_argument, NULL, 'p' },
+		{ "no-ip-forward", no_argument, NULL, 'F' },
 		{ "log-level", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -358,6 +393,12 @@ static int parse_args(int argc, char **argv)
 			break;
 		case 's':
 			cfg.socket_path = optarg;
+			break;
+		case 'p':
+			cfg.portmap_file = optarg;
+			break;
+		case 'F':
+			cfg.no_ip_forward = true;
 			break;
 		case 'L':
 			cfg.log_level = tool_parse_level(optarg);
@@ -407,6 +448,19 @@ static int parse_args(int argc, char **argv)
 		fprintf(stderr, "netplugin: --socket: a path is required\n");
 		return EXIT_STARTUP;
 	}
+	if (cfg.portmap_file && !*cfg.portmap_file) {
+		fprintf(stderr, "netplugin: --portmap-file: a path is required\n");
+		return EXIT_STARTUP;
+	}
+	if (!cfg.portmap_file) {
+		size_t n = strlen(cfg.socket_path);
+
+		if (n >= 5 && !strcmp(cfg.socket_path + n - 5, ".sock"))
+			n -= 5;
+		snprintf(cfg.portmap_path, sizeof(cfg.portmap_path), "%.*s.portmap.json", (int)n,
+			 cfg.socket_path);
+		cfg.portmap_file = cfg.portmap_path;
+	}
 	return -1;
 }
 
@@ -435,6 +489,11 @@ int main(int argc, char **argv)
 	dopts.vlan_uplink = *cfg.uplink ? cfg.uplink : NULL;
 	aopts.host = cfg.host;
 	aopts.vtep_ip = cfg.vtep_ip;
+	aopts.portmap_file = cfg.portmap_file;
+	make_parent(cfg.portmap_file);
+	if (!cfg.no_ip_forward && (r = enable_ip_forward()) < 0)
+		logmsg(LOG_WARNING, "cannot set net.ipv4.ip_forward: %s (container traffic to the underlay and port mappings need it)",
+		       strerror(-r));
 	r = contiv_client_new(ctx, cfg.netmaster, NULL, &client);
 	if (r == 0)
 		r = contiv_dp_new(ctx, &dopts, &dp);

@@ -16,18 +16,47 @@
  *   POST /attach  {"tenant", "network", "group" (optional), "id" (endpoint
  *                  id), "containerID", "containerName", "netns" (path),
  *                  "ifname" (optional, default eth0), "ipAddress"
- *                  (optional, requested), "configure" (optional, default
- *                  true; false: the container side gets its name, MAC and
- *                  MTU but no address or route, for a runtime such as
- *                  Docker that moves and configures it itself; such an
- *                  endpoint is never re-plugged)}
+ *                  (optional, requested), "portMappings" (optional, see
+ *                  below), "configure" (optional, default true; false:
+ *                  the container side gets its name, MAC and MTU but no
+ *                  address or route, for a runtime such as Docker that
+ *                  moves and configures it itself; such an endpoint is
+ *                  never re-plugged)}
  *                 -> 200 {"endpoint": <endpoint object>, "ipv4": "a.b.c.d/len",
  *                    "gateway": "...", "ipv6": ..., "gateway6": ..., "mac", "mtu",
- *                    "hostIfname"} once the endpoint's policy and netprofile
- *                    are in place
- *   POST /detach  {"id"} -> 200 {} (also when already gone)
+ *                    "hostIfname", "portMappings": [...] (only when given)}
+ *                    once the endpoint's policy, netprofile and port
+ *                    mappings are in place
+ *   POST /portmap {"id": "<endpoint id>", "portMappings": [...]}
+ *                 -> 200 {"id": "...", "portMappings": [...]} once the
+ *                    kernel's nftables table holds exactly these mappings
+ *                    for the endpoint: the list REPLACES the endpoint's
+ *                    mappings, [] removes them all. The endpoint must be
+ *                    attached on this host (404 otherwise).
+ *   POST /detach  {"id"} -> 200 {} (also when already gone); removes the
+ *                  endpoint's port mappings
  *   GET  /state   what the agent wants and what the kernel has
  * Errors are {"error": "<message>", "status": N} with 400/404/409/503.
+ *
+ * Port mappings (DNAT, as docker run -p; the CNI portmap convention):
+ *   "portMappings": [{"protocol": "tcp" | "udp" (default "tcp"),
+ *                     "hostPort": 1..65535, "containerPort": 1..65535,
+ *                     "hostIP": "" | "0.0.0.0" (optional)}, ...]
+ * A connection to hostPort on any of the host's own addresses (from the
+ * underlay, or from the host itself) is forwarded to the container's IPv4
+ * address and containerPort; the container sees the client's address.
+ * hostIP naming one address is refused (400): mappings hold on all the
+ * host's addresses. Errors, and nothing changes on any of them: 400
+ * naming the field and the value ("portMappings[0].hostPort": 70000),
+ * 404 unknown endpoint id, 409 when the protocol's host port is already
+ * mapped on this host (by another endpoint, the message names the port and
+ * the endpoint) or when the endpoint's subnet overlaps another network on
+ * this host (another tenant's identical subnet: the host could not tell
+ * which container the address means). Mappings are kept in a state file
+ * (contiv_agent_opts.portmap_file) and re-applied after a restart.
+ * Container traffic leaving the host (not to another container) is
+ * masqueraded to the host's address (SNAT); container-to-container
+ * traffic, on one host or across hosts, is never NATed.
  *
  * Restart-safe: on start it reads the kernel (contiv_dp_read_state), takes
  * a snapshot of netmaster's state, and changes only what differs; local
@@ -56,14 +85,18 @@ struct contiv_agent;
  * @reserved: must be 0
  * @host: this host's name (endpoints' homingHost), required
  * @vtep_ip: this host's VTEP address, as other hosts reach it, required
+ * @portmap_file: where the port mappings of this host's endpoints are kept
+ *   across restarts (written atomically on every change, mode 0600), or
+ *   NULL to keep them in memory only
  */
 struct contiv_agent_opts {
 	size_t sz;
 	uint32_t reserved;
 	const char *host;
 	const char *vtep_ip;
+	const char *portmap_file;
 };
-#define contiv_agent_opts__last_field vtep_ip
+#define contiv_agent_opts__last_field portmap_file
 
 /**
  * contiv_agent_new:
@@ -122,7 +155,7 @@ int contiv_agent_sync(struct contiv_agent *agent, int timeout_ms);
  * contiv_agent_handle:
  * @agent: an agent
  * @method: "GET" or "POST"
- * @path: "/attach", "/detach" or "/state"
+ * @path: "/attach", "/detach", "/portmap" or "/state"
  * @body: the JSON request body, or NULL
  * @body_len: its length
  * @ret_body: where the JSON answer is stored (free with contiv_free())

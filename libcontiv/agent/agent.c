@@ -33,6 +33,7 @@
 
 #include "libcontiv-private.h"
 #include "../dp/docker-compat.h"
+#include "portmap.h"
 
 #define agent_warn(ctx, ...) contiv__log_cond(ctx, 4, __VA_ARGS__)
 #define agent_err(ctx, ...) contiv__log_cond(ctx, 3, __VA_ARGS__)
@@ -97,6 +98,7 @@ struct contiv_agent {
 	VEC(struct attachment) atts;
 	VEC(char *) kernel_eps;	/* local endpoint ids found in the kernel at start */
 	char *policy_json;	/* the program last applied */
+	struct contiv__pm_table pm;	/* port mappings of local endpoints (portmap.c) */
 };
 
 #define VEC_GROW(vec) \
@@ -429,6 +431,78 @@ static void reconcile_network_removals(struct contiv_agent *a)
 	}
 }
 
+/* ---- port mappings (the table and its checks are in portmap.c) ---- */
+
+/*
+ * Whether the network of local endpoint @ep has a subnet overlapping another
+ * network on this host (another tenant's identical subnet): the host would
+ * route a DNATed address to one of the two bridges, maybe the wrong one.
+ */
+static const struct item *pm_overlap(struct contiv_agent *a, const struct item *ep)
+{
+	const struct item *net = network_of(a, ep_str(ep, CONTIV_ENDPOINT_TENANT),
+					    ep_str(ep, CONTIV_ENDPOINT_NETWORK));
+	struct contiv__subnet4 s, o;
+	const char *why, *sub;
+
+	sub = net ? contiv_object_get_str(net->obj, CONTIV_NETWORK_SUBNET) : NULL;
+	if (!sub || contiv__parse_subnet4(sub, &s, &why) < 0)
+		return NULL;
+	for (size_t i = 0; i < a->items.n; i++) {
+		const struct item *it = &a->items.v[i];
+
+		if (it == net || it->kind != CONTIV_OBJECT_NETWORK ||
+		    !net_applied_find(a, it->encap, it->tag))
+			continue;
+		sub = contiv_object_get_str(it->obj, CONTIV_NETWORK_SUBNET);
+		if (sub && contiv__parse_subnet4(sub, &o, &why) == 0 &&
+		    (s.network & contiv__mask4(o.len < s.len ? o.len : s.len)) ==
+		    (o.network & contiv__mask4(o.len < s.len ? o.len : s.len)))
+			return it;
+	}
+	return NULL;
+}
+
+/* contiv__pm_ip_fn: a local endpoint's IPv4 address, NULL if ambiguous. */
+static const char *pm_ip_of(const char *id, void *userdata)
+{
+	struct contiv_agent *a = userdata;
+	struct item *it = item_find(a, CONTIV_OBJECT_ENDPOINT, id);
+	const struct item *other;
+
+	if (!it || !ep_is_local(a, it))
+		return NULL;
+	other = pm_overlap(a, it);
+	if (other) {
+		agent_err(a->ctx, "agent: port mappings of %s left out: its subnet overlaps network %s on this host",
+			  id, other->key);
+		return NULL;
+	}
+	return ep_str(it, CONTIV_ENDPOINT_IPV4_ADDRESS);
+}
+
+/* Forgets the mappings of endpoints no longer attached on this host. */
+static void pm_prune(struct contiv_agent *a)
+{
+	bool changed = false;
+
+	for (size_t i = 0; i < a->pm.n;) {
+		struct item *it = item_find(a, CONTIV_OBJECT_ENDPOINT, a->pm.eps[i].id);
+		struct contiv__pm_ep none = { 0 }, old;
+
+		if (it && ep_is_local(a, it)) {
+			i++;
+			continue;
+		}
+		contiv_info(a->ctx, "agent: endpoint %s gone: its port mappings removed", a->pm.eps[i].id);
+		contiv__pm_set(&a->pm, a->pm.eps[i].id, &none, &old);
+		contiv__pm_ep_clear(&old);
+		changed = true;
+	}
+	if (changed && contiv__pm_save(a->ctx, &a->pm) < 0)
+		agent_err(a->ctx, "agent: %s", contiv_ctx_get_error(a->ctx));
+}
+
 static int policy_build(struct contiv_agent *a, struct contiv_policy **ret)
 {
 	static const uint32_t order[] = { CONTIV_OBJECT_NETWORK, CONTIV_OBJECT_NETPROFILE,
@@ -452,6 +526,8 @@ static int policy_build(struct contiv_agent *a, struct contiv_policy **ret)
 				agent_warn(a->ctx, "agent: policy: %s: %s", it->key,
 					   contiv_ctx_get_error(a->ctx));
 		}
+	if (r >= 0)
+		r = contiv__pm_add_to_policy(&a->pm, p, pm_ip_of, a);
 	if (r >= 0)
 		r = contiv_policy_compile(p);
 	if (r < 0) {
@@ -684,6 +760,7 @@ static int reconcile(struct contiv_agent *a, bool full)
 	err = err ?: r;
 	r = reconcile_remotes(a, full);
 	err = err ?: r;
+	pm_prune(a);
 	r = reconcile_policy(a, full);
 	err = err ?: r;
 	r = reconcile_qos(a, full);
@@ -729,6 +806,13 @@ CONTIV_EXPORT int contiv_agent_new(struct contiv_ctx *ctx, struct contiv_client 
 	a->ctx = contiv_ctx_ref(ctx);
 	a->client = contiv_client_ref(client);
 	a->dp = contiv_dp_ref(dp);
+	if (CONTIV_OPTS_GET(opts, portmap_file, NULL)) {
+		a->pm.file = strdup(opts->portmap_file);
+		if (!a->pm.file || contiv__pm_load(ctx, &a->pm) == -ENOMEM) {
+			contiv_agent_unref(a);
+			return -ENOMEM;
+		}
+	}
 	*ret = a;
 	return 0;
 }
@@ -768,6 +852,7 @@ CONTIV_EXPORT struct contiv_agent *contiv_agent_unref(struct contiv_agent *agent
 	kernel_eps_clear(agent);
 	free(agent->kernel_eps.v);
 	free(agent->policy_json);
+	contiv__pm_table_clear(&agent->pm);
 	free(agent->host);
 	free(agent->vtep_ip);
 	contiv_dp_unref(agent->dp);
@@ -930,6 +1015,7 @@ struct attach_req {
 	const char *tenant, *network, *group, *id, *container_id, *container_name, *netns, *ifname,
 		*ip;
 	bool configure;	/* false: the runtime moves and configures the container side (Docker) */
+	struct contiv__pm_ep pm;	/* "portMappings" */
 };
 
 /* "configure": false: JSON false only; absent = true. */
@@ -939,6 +1025,69 @@ static bool json_configure(struct json_object *req)
 
 	return !json_object_object_get_ex(req, "configure", &v) ||
 	       !json_object_is_type(v, json_type_boolean) || json_object_get_boolean(v);
+}
+
+/* 409 if one of @list's host ports is mapped by another endpoint here. */
+static int pm_check_clash(struct contiv_agent *a, const char *what, const char *id,
+			  const struct contiv__pm_ep *list, char **ret_body)
+{
+	const struct contiv__pm *c;
+	const char *owner = contiv__pm_clash(&a->pm, id, list, &c);
+
+	if (!owner)
+		return 0;
+	return answer_error(ret_body, 409, "%s: %s host port %u is already mapped on this host (to endpoint \"%s\")",
+			    what, contiv__pm_proto_name(c->proto), c->host_port, owner);
+}
+
+/*
+ * Replaces the port mappings of local endpoint @ep by @list (moved out of it)
+ * and applies the policy program with them: returns 200 once the kernel has
+ * them, or an error status with nothing changed.
+ */
+static int pm_apply(struct contiv_agent *a, const char *what, const struct item *ep,
+		    struct contiv__pm_ep *list, char **ret_body)
+{
+	const struct item *other = list->n ? pm_overlap(a, ep) : NULL;
+	struct contiv__pm_ep old, undo;
+	int r;
+
+	r = pm_check_clash(a, what, ep->key, list, ret_body);
+	if (r)
+		return r;
+	if (other)
+		return answer_error(ret_body, 409, "%s: endpoint \"%s\": its network's subnet overlaps network \"%s\" on this host, so a mapped port could reach either; port mappings need a subnet of its own on the host",
+				    what, ep->key, other->key);
+	r = contiv__pm_set(&a->pm, ep->key, list, &old);
+	if (r < 0)
+		return r;
+	r = reconcile_policy(a, false);
+	if (r == 0)
+		r = contiv__pm_save(a->ctx, &a->pm);
+	if (r == 0) {
+		contiv__pm_ep_clear(&old);
+		return 200;
+	}
+	r = answer_error(ret_body, 503, "%s: port mappings of \"%s\": %s", what, ep->key,
+			 contiv_ctx_get_error(a->ctx));
+	if (contiv__pm_set(&a->pm, ep->key, &old, &undo) < 0)
+		return -ENOMEM;
+	contiv__pm_ep_clear(&undo);
+	reconcile_policy(a, false);
+	return r;
+}
+
+static bool pm_same(const struct contiv__pm_ep *x, const struct contiv__pm_ep *y)
+{
+	size_t nx = x ? x->n : 0, ny = y ? y->n : 0;
+
+	if (nx != ny)
+		return false;
+	for (size_t i = 0; i < nx; i++)
+		if (x->v[i].proto != y->v[i].proto || x->v[i].host_port != y->v[i].host_port ||
+		    x->v[i].port != y->v[i].port)
+			return false;
+	return true;
 }
 
 static struct json_object *attach_answer(struct contiv_agent *a, struct contiv_object *ep,
@@ -1006,6 +1155,8 @@ static int attachment_add(struct contiv_agent *a, const struct attach_req *rq, c
 	return 0;
 }
 
+static int attach_endpoint(struct contiv_agent *a, struct attach_req *rqp, char **ret_body);
+
 static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret_body)
 {
 	struct attach_req rq = {
@@ -1020,15 +1171,9 @@ static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret
 		.ip = json_str(req, "ipAddress"),
 		.configure = json_configure(req),
 	};
-	CONTIV_OPTS(contiv_dp_endpoint_opts, eo);
-	struct contiv_object *ep = NULL, *got = NULL;
-	struct attachment *t;
-	struct item *cached, *net;
-	char q[CONTIV_QUOTE_MAX], path[300], msg[700], host_if[16] = "", *body = NULL, *out = NULL;
-	bool existed;
-	long status = 0;
-	int r, ret;
-	struct stat st;
+	struct json_object *jpm = NULL;
+	char q[CONTIV_QUOTE_MAX], msg[700];
+	int r;
 
 	if (!rq.tenant || !*rq.tenant)
 		rq.tenant = "default";
@@ -1046,11 +1191,36 @@ static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret
 	if (strlen(rq.ifname) > 15 || strchr(rq.ifname, '/') || strchr(rq.ifname, ' '))
 		return answer_error(ret_body, 400, "attach: \"ifname\" \"%s\": not a valid interface name",
 				    contiv__quote(q, rq.ifname));
+	json_object_object_get_ex(req, "portMappings", &jpm);
+	r = contiv__pm_parse(jpm, &rq.pm, msg, sizeof(msg));
+	if (r < 0)
+		return r == -ENOMEM ? r : answer_error(ret_body, 400, "attach: %s", msg);
+	r = attach_endpoint(a, &rq, ret_body);
+	contiv__pm_ep_clear(&rq.pm);
+	return r;
+}
+
+/* /attach once the request is parsed; port mappings are moved out of rqp->pm. */
+static int attach_endpoint(struct contiv_agent *a, struct attach_req *rqp, char **ret_body)
+{
+	const struct attach_req rq = *rqp;
+	CONTIV_OPTS(contiv_dp_endpoint_opts, eo);
+	struct contiv_object *ep = NULL, *got = NULL;
+	struct attachment *t;
+	struct item *cached, *net;
+	char q[CONTIV_QUOTE_MAX], path[300], msg[700], host_if[16] = "", *body = NULL, *out = NULL;
+	bool existed;
+	long status = 0;
+	int r, ret;
+	struct stat st;
 
 	t = attachment_find(a, rq.id, NULL);
 	if (t) {
 		if (streq(t->tenant, rq.tenant) && streq(t->network, rq.network) &&
 		    streq(t->group, rq.group) && streq(t->netns, rq.netns) && streq(t->ifname, rq.ifname)) {
+			if (rq.pm.n && !pm_same(&rq.pm, contiv__pm_find(&a->pm, rq.id)))
+				return answer_error(ret_body, 409, "endpoint \"%s\" is already attached with other port mappings (change them with /portmap)",
+						    rq.id);
 			*ret_body = strdup(t->answer);
 			return *ret_body ? 200 : -ENOMEM;
 		}
@@ -1077,6 +1247,9 @@ static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret
 	if (existed && !rq.configure)
 		return answer_error(ret_body, 409, "endpoint \"%s\" is already attached (its container side belongs to the runtime)",
 				    rq.id);
+	r = pm_check_clash(a, "attach", rq.id, &rqp->pm, ret_body);
+	if (r)
+		return r;
 
 	/* allocate in netmaster */
 	r = contiv_object_new(a->ctx, CONTIV_OBJECT_ENDPOINT, &ep);
@@ -1188,9 +1361,21 @@ static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret
 			goto rollback;
 		}
 	}
+	if (rqp->pm.n) {
+		ret = cached ? pm_apply(a, "attach", cached, &rqp->pm, ret_body) :
+			answer_error(ret_body, 503, "attach: endpoint \"%s\" not seen in netmaster's changes", rq.id);
+		if (ret != 200) {
+			contiv_dp_endpoint_del(a->dp, rq.id);
+			qos_forget(a, rq.id);
+			goto rollback;
+		}
+	}
 	{
 		struct json_object *o = attach_answer(a, got, net, host_if);
+		const struct contiv__pm_ep *pm = contiv__pm_find(&a->pm, rq.id);
 
+		if (o && pm)
+			json_object_object_add(o, "portMappings", contiv__pm_to_json(pm));
 		if (!o) {
 			ret = -ENOMEM;
 			contiv_dp_endpoint_del(a->dp, rq.id);
@@ -1241,6 +1426,14 @@ static int do_detach(struct contiv_agent *a, struct json_object *req, char **ret
 	if (r < 0)
 		return answer_error(ret_body, 503, "detach: %s", contiv_ctx_get_error(a->ctx));
 	qos_forget(a, id);
+	if (contiv__pm_find(&a->pm, id)) {
+		struct contiv__pm_ep none = { 0 }, old;
+
+		contiv__pm_set(&a->pm, id, &none, &old);
+		contiv__pm_ep_clear(&old);
+		if (contiv__pm_save(a->ctx, &a->pm) < 0)
+			agent_err(a->ctx, "agent: %s", contiv_ctx_get_error(a->ctx));
+	}
 	if (attachment_find(a, id, &idx)) {
 		attachment_clear(&a->atts.v[idx]);
 		VEC_DEL(a->atts, idx);
@@ -1253,6 +1446,46 @@ static int do_detach(struct contiv_agent *a, struct json_object *req, char **ret
 	contiv_info(a->ctx, "agent: endpoint %s detached", id);
 	*ret_body = strdup("{}");
 	return *ret_body ? 200 : -ENOMEM;
+}
+
+static int do_portmap(struct contiv_agent *a, struct json_object *req, char **ret_body)
+{
+	const char *id = json_str(req, "id") ?: json_str(req, "endpointID");
+	struct json_object *jpm = NULL, *o;
+	struct contiv__pm_ep list;
+	char q[CONTIV_QUOTE_MAX], msg[700];
+	struct item *it;
+	int r;
+
+	if (!id_ok(id))
+		return answer_error(ret_body, 400, "portmap: \"id\" \"%s\": required, letters, digits and ._:- only",
+				    contiv__quote(q, id ? id : ""));
+	if (!json_object_object_get_ex(req, "portMappings", &jpm) ||
+	    !json_object_is_type(jpm, json_type_array))
+		return answer_error(ret_body, 400, "portmap: \"portMappings\" %s: a list is required",
+				    jpm ? contiv__quote(q, json_object_to_json_string(jpm)) : "missing");
+	r = contiv__pm_parse(jpm, &list, msg, sizeof(msg));
+	if (r < 0)
+		return r == -ENOMEM ? r : answer_error(ret_body, 400, "portmap: %s", msg);
+	contiv_agent_sync(a, 0);
+	it = item_find(a, CONTIV_OBJECT_ENDPOINT, id);
+	if (!it || !ep_is_local(a, it) || !ep_str(it, CONTIV_ENDPOINT_IPV4_ADDRESS)) {
+		contiv__pm_ep_clear(&list);
+		return answer_error(ret_body, 404, "portmap: endpoint \"%s\" is not attached on this host%s%s",
+				    id, it ? ", but on " : "", it ? ep_str(it, CONTIV_ENDPOINT_HOST) ?: "?" : "");
+	}
+	r = pm_apply(a, "portmap", it, &list, ret_body);
+	contiv__pm_ep_clear(&list);
+	if (r != 200)
+		return r;
+	contiv_info(a->ctx, "agent: endpoint %s: %zu port mapping(s)", id,
+		    contiv__pm_find(&a->pm, id) ? contiv__pm_find(&a->pm, id)->n : 0);
+	o = json_object_new_object();
+	if (!o)
+		return -ENOMEM;
+	json_object_object_add(o, "id", json_object_new_string(id));
+	json_object_object_add(o, "portMappings", contiv__pm_to_json(contiv__pm_find(&a->pm, id)));
+	return answer_json(ret_body, o);
 }
 
 static int state_json_cb(const char *what, const char *key, const char *detail, void *userdata)
@@ -1307,6 +1540,14 @@ static int do_state(struct contiv_agent *a, char **ret_body)
 	json_object_object_add(want, "networks", nets);
 	json_object_object_add(want, "localEndpoints", eps);
 	json_object_object_add(want, "remotes", rem);
+	{
+		struct json_object *pm = json_object_new_object();
+
+		for (size_t i = 0; pm && i < a->pm.n; i++)
+			json_object_object_add(pm, a->pm.eps[i].id, contiv__pm_to_json(&a->pm.eps[i]));
+		if (pm)
+			json_object_object_add(want, "portMappings", pm);
+	}
 	json_object_object_add(o, "desired", want);
 	contiv_dp_read_state(a->dp, state_json_cb, kern);
 	json_object_object_add(o, "kernel", kern);
@@ -1328,7 +1569,7 @@ CONTIV_EXPORT int contiv_agent_handle(struct contiv_agent *agent, const char *me
 			return answer_error(ret_body, 405, "%s /state: use GET", method);
 		return do_state(agent, ret_body);
 	}
-	if (strcmp(path, "/attach") && strcmp(path, "/detach"))
+	if (strcmp(path, "/attach") && strcmp(path, "/detach") && strcmp(path, "/portmap"))
 		return answer_error(ret_body, 404, "no such path");
 	if (strcmp(method, "POST"))
 		return answer_error(ret_body, 405, "%s %s: use POST", method, path);
@@ -1347,6 +1588,8 @@ CONTIV_EXPORT int contiv_agent_handle(struct contiv_agent *agent, const char *me
 	json_tokener_free(tok);
 	if (!strcmp(path, "/attach"))
 		r = do_attach(agent, req, ret_body);
+	else if (!strcmp(path, "/portmap"))
+		r = do_portmap(agent, req, ret_body);
 	else
 		r = do_detach(agent, req, ret_body);
 	json_object_put(req);

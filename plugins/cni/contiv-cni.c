@@ -372,7 +372,7 @@ static struct json_object *make_result(struct cni *c, struct json_object *ans)
 
 static int cmd_add(struct cni *c)
 {
-	struct json_object *req, *ans = NULL, *res;
+	struct json_object *req, *ans = NULL, *res, *rc, *pm;
 	struct stat st;
 	long status = 0;
 	int r;
@@ -402,6 +402,15 @@ static int cmd_add(struct cni *c)
 	json_object_object_add(req, "ifname", json_object_new_string(c->ifname));
 	if (c->ip)
 		json_object_object_add(req, "ipAddress", json_object_new_string(c->ip));
+	/*
+	 * The "portMappings" capability (the CNI portmap plugin's convention):
+	 * runtimeConfig {"portMappings": [{"hostPort", "containerPort",
+	 * "protocol", "hostIP"}]}, passed as is: netplugin validates it and
+	 * maps the ports (DNAT) before it answers.
+	 */
+	if (json_object_object_get_ex(c->conf, "runtimeConfig", &rc) &&
+	    json_object_object_get_ex(rc, "portMappings", &pm))
+		json_object_object_add(req, "portMappings", json_object_get(pm));
 	r = agent_request(c, "POST", "/attach", json_object_to_json_string(req), &status, &ans, CNI_ERR_AGAIN);
 	json_object_put(req);
 	if (r)

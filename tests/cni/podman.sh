@@ -4,7 +4,8 @@
 # test-private containers.conf (CONTAINERS_CONF), CNI config directory and
 # storage (--root/--runroot), so nothing global changes. Containers on
 # different hosts ping each other; podman rm (CNI DEL) releases the address
-# in netmaster, and a new container can take it again.
+# in netmaster, and a new container can take it again; podman run -p maps a
+# port of the host (the portMappings capability).
 set -u
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib/cluster.sh"
 . "$CL_SRC/tests/cni/lib.sh"
@@ -56,7 +57,8 @@ EOC
   "cniVersion": "1.0.0",
   "name": "contiv-net",
   "plugins": [
-    {"type": "contiv-cni", "tenant": "default", "network": "contiv-net", "agentSocket": "$CL_DIR/host$i.sock"}
+    {"type": "contiv-cni", "tenant": "default", "network": "contiv-net", "agentSocket": "$CL_DIR/host$i.sock",
+     "capabilities": {"portMappings": true}}
   ]
 }
 EOC
@@ -82,7 +84,7 @@ trap cleanup EXIT
 
 # an offline image from busybox-static
 cp "$BB" "$PM/rootfs/bin/busybox"
-for t in sh ping ip sleep cat hostname; do ln -s busybox "$PM/rootfs/bin/$t"; done
+for t in sh ping ip sleep cat hostname nc; do ln -s busybox "$PM/rootfs/bin/$t"; done
 for h in host1 host2; do
 	tar -C "$PM/rootfs" -c . | pm "$h" import -q - localbusybox >/dev/null || fail "import on $h"
 done
@@ -131,6 +133,21 @@ pm host2 exec p2 ping -c 2 -W 2 "$ip3" >/dev/null 2>&1 && ok "p2 pings p3" || fa
 # podman run --rm: the DEL comes from the cleanup process (reduced environment)
 out=$(pm host2 run --rm --network contiv-net localbusybox ip -4 -o addr show dev eth0 2>&1)
 case $out in *10.1.2.*) ok "podman run --rm: $(awk '{print $4}' <<<"$out")" ;; *) fail "podman run --rm: $out" ;; esac
+
+# podman run -p: the portMappings capability, reached from the fabric
+pm host2 run -d --name p4 -p 8080:9099 --network contiv-net localbusybox \
+	sh -c 'while :; do echo hello | nc -l -p 9099; done' >/dev/null || fail "podman run -p 8080:9099"
+got=
+for _ in $(seq 20); do
+	got=$(ip netns exec "$CL_FABRIC" timeout 3 busybox nc 10.200.0.2 8080 </dev/null 2>/dev/null) || true
+	[ "$got" = hello ] && break
+	sleep 0.1
+done
+[ "$got" = hello ] && ok "podman run -p 8080:9099: the fabric reaches p4 through host2:8080" ||
+	fail "podman -p: host2:8080 answered \"$got\""
+pm host2 rm -f -t 0 p4 >/dev/null
+got=$(ip netns exec "$CL_FABRIC" timeout 3 busybox nc 10.200.0.2 8080 </dev/null 2>/dev/null) || true
+[ -z "$got" ] && ok "podman rm p4: host2:8080 closed" || fail "host2:8080 still answers after podman rm"
 pm host1 rm -f -t 0 p3 >/dev/null
 pm host2 rm -f -t 0 p2 >/dev/null
 left=$(master_endpoints | tr '\n' ' ')
