@@ -70,6 +70,16 @@ sleep 1.5
 if dconnect host1 a1 "$BB" 8001; then ok "a1 connects to b1:8001"; else fail "a1 cannot connect to b1:8001"; fi
 if dconnect host1 a1 "$BB" 8000; then fail "a1 connects to b1:8000"; else ok "a1 cannot connect to b1:8000"; fi
 
+echo "# chapter 4: -p 9099:9099"
+dk host1 run -itd --name=web -p 9099:9099 --net=epgA/TestTenant alpine \
+	sh -c 'while :; do echo hello | nc -l -p 9099; done' >/dev/null || fail "docker run -p 9099:9099"
+hget() { hexec "$1" timeout 3 busybox nc -w 2 "$2" 9099 </dev/null 2>/dev/null; }
+wait_for bash -c "$(declare -f hexec hostns hget); CL_PREFIX=$CL_PREFIX; [ \"\$(hget host2 10.200.0.1)\" = hello ]"
+[ "$(hget host2 10.200.0.1)" = hello ] && ok "host2 reaches web through host1:9099" || fail "host1:9099 not reachable from host2"
+[ "$(hget host1 10.200.0.1)" = hello ] && ok "host1 reaches web through its own :9099" || fail "host1:9099 not reachable from host1"
+dk host1 rm -f web >/dev/null || fail "docker rm web"
+[ -z "$(hget host2 10.200.0.1)" ] && ok "port 9099 closed with the container" || fail "port 9099 still answers"
+
 echo "# containers removed: nothing left in netmaster"
 before=$(allocated TestTenant:TestNet)
 dk host1 rm -f contiv-c1 contiv-c3 blue-c1 a1 >/dev/null || fail "docker rm host1"
