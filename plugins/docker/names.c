@@ -95,7 +95,7 @@ int dn_pool_id_parse(const char *id, struct dn_target *t, char *err, size_t errl
 	    strlen(id) >= sizeof(copy) + strlen(POOL_PREFIX))
 		goto bad;
 	snprintf(copy, sizeof(copy), "%s", id + strlen(POOL_PREFIX));
-	if (strstr(copy, "//") || copy[0] == '/' || copy[strlen(copy) - 1] == '/')
+	if (!copy[0] || strstr(copy, "//") || copy[0] == '/' || copy[strlen(copy) - 1] == '/')
 		goto bad;
 	for (p = strtok_r(copy, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
 		if (n == 3)
