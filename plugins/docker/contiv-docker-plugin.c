@@ -315,25 +315,6 @@ static int parse_args(int argc, char **argv)
 	return -1;
 }
 
-/* mkdir -p of the socket's directory. */
-static void make_parent(const char *path)
-{
-	char dir[256], *p;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	p = strrchr(dir, '/');
-	if (!p || p == dir)
-		return;
-	*p = '\0';
-	for (p = dir + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0755);
-			*p = '/';
-		}
-	mkdir(dir, 0755);
-}
-
 int main(int argc, char **argv)
 {
 	struct tool_httpd *httpd = NULL;
@@ -364,7 +345,7 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	make_parent(cfg.socket_path);
+	tool_make_parent(cfg.socket_path);
 	fd = tool_unix_listener(cfg.socket_path);
 	if (fd >= 0)
 		httpd = tool_httpd_start(fd, MAX_BODY, "application/vnd.docker.plugins.v1+json", serve, NULL);

@@ -33,6 +33,7 @@
 
 #include "handler.h"
 #include "names.h"
+#include "util.h"
 
 #define MAX_CACHE 4096
 #define ERR_MAX 900
@@ -157,35 +158,6 @@ static int reply_err(char **ret_body, const char *fmt, ...)
 	return reply(ret_body, 500, o);
 }
 
-/* A value quoted for a message: at most 64 printable bytes. */
-static const char *q(const char *v, char buf[80])
-{
-	size_t j = 0;
-
-	for (size_t i = 0; v && v[i] && j < 64; i++)
-		buf[j++] = (v[i] >= 0x20 && v[i] < 0x7f && v[i] != '"' && v[i] != '\\') ? v[i] : '?';
-	buf[j] = '\0';
-	return buf;
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static struct json_object *jobj(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_object))
-		return NULL;
-	return v;
-}
-
 /* ---- peers ---- */
 
 /*
@@ -219,12 +191,12 @@ static int peer_call(struct dh *h, enum dh_peer peer, const char *method, const 
 /* The message of a peer's error answer: netmaster/agent "error", Docker "message". */
 static const char *peer_message(struct json_object *ans)
 {
-	const char *m = jstr(ans, "error");
+	const char *m = du_str(ans, "error");
 
 	if (!m)
-		m = jstr(ans, "message");
+		m = du_str(ans, "message");
 	if (!m)
-		m = jstr(ans, "Err");
+		m = du_str(ans, "Err");
 	return m ? m : "no message";
 }
 
@@ -233,7 +205,7 @@ static const char *peer_message(struct json_object *ans)
 static int get_master_object(struct dh *h, const char *coll, const char *tenant, const char *name,
 			     struct json_object **ret, char *err, size_t errlen)
 {
-	char path[400], q1[80], q2[80];
+	char path[400], q1[DU_QUOTE_MAX], q2[DU_QUOTE_MAX];
 	struct json_object *ans = NULL;
 	int st;
 
@@ -252,7 +224,7 @@ static int get_master_object(struct dh *h, const char *coll, const char *tenant,
 	}
 	if (st == 404)
 		snprintf(err, errlen, "%s \"%s\" does not exist in tenant \"%s\"",
-			 !strcmp(coll, "networks") ? "network" : "endpoint group", q(name, q1), q(tenant, q2));
+			 !strcmp(coll, "networks") ? "network" : "endpoint group", du_quote(name, q1), du_quote(tenant, q2));
 	else
 		snprintf(err, errlen, "netmaster: %s", peer_message(ans));
 	json_object_put(ans);
@@ -268,7 +240,7 @@ static int net_resolve(struct dh *h, const struct dn_target *t, struct net_entry
 {
 	struct json_object *net = NULL, *grp = NULL;
 	const char *gw, *subnet;
-	char q1[80], q2[80];
+	char q1[DU_QUOTE_MAX], q2[DU_QUOTE_MAX];
 	int r;
 
 	r = get_master_object(h, "networks", t->tenant, t->network, &net, err, errlen);
@@ -276,9 +248,9 @@ static int net_resolve(struct dh *h, const struct dn_target *t, struct net_entry
 		return r;
 	if (*t->group) {
 		r = get_master_object(h, "endpointGroups", t->tenant, t->group, &grp, err, errlen);
-		if (r == 0 && strcmp(jstr(grp, "networkName") ?: "", t->network)) {
+		if (r == 0 && strcmp(du_str(grp, "networkName") ?: "", t->network)) {
 			snprintf(err, errlen, "endpoint group \"%s\" of tenant \"%s\" is on network \"%s\", not \"%s\"",
-				 q(t->group, q1), t->tenant, jstr(grp, "networkName") ?: "", q(t->network, q2));
+				 du_quote(t->group, q1), t->tenant, du_str(grp, "networkName") ?: "", du_quote(t->network, q2));
 			r = -EINVAL;
 		}
 		json_object_put(grp);
@@ -287,8 +259,8 @@ static int net_resolve(struct dh *h, const struct dn_target *t, struct net_entry
 			return r;
 		}
 	}
-	subnet = jstr(net, "subnet");
-	gw = jstr(net, "gateway");
+	subnet = du_str(net, "subnet");
+	gw = du_str(net, "gateway");
 	if (!subnet || dn_subnet_cidr(subnet, e->cidr, sizeof(e->cidr), &e->prefix_len) < 0) {
 		snprintf(err, errlen, "network \"%s:%s\" has no IPv4 subnet", t->tenant, t->network);
 		json_object_put(net);
@@ -318,11 +290,11 @@ static const char *docker_gateway(const struct net_entry *e, char *buf, size_t l
 static int net_by_subnet(struct dh *h, const char *pool, struct dn_target *t, char *err, size_t errlen)
 {
 	struct json_object *arr = NULL;
-	char want[64], cidr[64], q1[80];
+	char want[64], cidr[64], q1[DU_QUOTE_MAX];
 	int st, found = 0;
 
 	if (dn_subnet_cidr(pool, want, sizeof(want), NULL) < 0) {
-		snprintf(err, errlen, "Pool \"%s\": not an IPv4 subnet", q(pool, q1));
+		snprintf(err, errlen, "Pool \"%s\": not an IPv4 subnet", du_quote(pool, q1));
 		return -EINVAL;
 	}
 	st = peer_call(h, DH_NETMASTER, "GET", "/api/v1/networks/", NULL, &arr, err, errlen);
@@ -334,11 +306,11 @@ static int net_by_subnet(struct dh *h, const char *pool, struct dn_target *t, ch
 	}
 	for (size_t i = 0; i < json_object_array_length(arr); i++) {
 		struct json_object *n = json_object_array_get_idx(arr, i);
-		const char *s = jstr(n, "subnet");
+		const char *s = du_str(n, "subnet");
 
 		if (!s || dn_subnet_cidr(s, cidr, sizeof(cidr), NULL) < 0 || strcmp(cidr, want))
 			continue;
-		if (found++ == 0 && dn_target_set(t, jstr(n, "tenantName"), jstr(n, "networkName"), NULL, err,
+		if (found++ == 0 && dn_target_set(t, du_str(n, "tenantName"), du_str(n, "networkName"), NULL, err,
 						  errlen) < 0)
 			found = 99;
 	}
@@ -354,7 +326,7 @@ static int net_by_subnet(struct dh *h, const char *pool, struct dn_target *t, ch
 /* tenant/network/group out of options ("tenant", "network", "group"); 1 if none. */
 static int target_from_options(struct json_object *opts, struct dn_target *t, char *err, size_t errlen)
 {
-	const char *net = jstr(opts, "network"), *tenant = jstr(opts, "tenant"), *group = jstr(opts, "group");
+	const char *net = du_str(opts, "network"), *tenant = du_str(opts, "tenant"), *group = du_str(opts, "group");
 
 	if (!net && !tenant && !group)
 		return 1;
@@ -403,11 +375,11 @@ static int net_lookup(struct dh *h, const char *id, struct net_entry **ret, char
 	struct json_object *ans = NULL, *ipam;
 	struct net_entry e = { 0 };
 	struct dn_target t;
-	char path[128], q1[80];
+	char path[128], q1[DU_QUOTE_MAX];
 	int st, r;
 
 	if (!docker_id_ok(id)) {
-		snprintf(err, errlen, "NetworkID \"%s\": not a Docker network id", q(id, q1));
+		snprintf(err, errlen, "NetworkID \"%s\": not a Docker network id", du_quote(id, q1));
 		return -EINVAL;
 	}
 	*ret = net_cached(h, id);
@@ -422,17 +394,17 @@ static int net_lookup(struct dh *h, const char *id, struct net_entry **ret, char
 		json_object_put(ans);
 		return st < 0 ? st : -ENOENT;
 	}
-	r = target_from_options(jobj(ans, "Options"), &t, err, errlen);
-	ipam = jobj(ans, "IPAM");
+	r = target_from_options(du_obj(ans, "Options"), &t, err, errlen);
+	ipam = du_obj(ans, "IPAM");
 	if (r == 1)
-		r = target_from_options(jobj(ipam, "Options"), &t, err, errlen);
+		r = target_from_options(du_obj(ipam, "Options"), &t, err, errlen);
 	if (r == 1) {
 		struct json_object *cfg = NULL, *c0;
 
 		json_object_object_get_ex(ipam, "Config", &cfg);
 		c0 = cfg && json_object_is_type(cfg, json_type_array) ? json_object_array_get_idx(cfg, 0) : NULL;
-		r = jstr(c0, "Subnet") ? net_by_subnet(h, jstr(c0, "Subnet"), &t, err, errlen) : -ENOENT;
-		if (r == -ENOENT && !jstr(c0, "Subnet"))
+		r = du_str(c0, "Subnet") ? net_by_subnet(h, du_str(c0, "Subnet"), &t, err, errlen) : -ENOENT;
+		if (r == -ENOENT && !du_str(c0, "Subnet"))
 			snprintf(err, errlen, "Docker network \"%s\" names no Contiv network", id);
 	}
 	json_object_put(ans);
@@ -505,23 +477,23 @@ static void pending_add(struct dh *h, enum pending_kind kind, const char *id, co
 
 static int nd_create_network(struct dh *h, struct json_object *req, char **ret_body)
 {
-	const char *id = jstr(req, "NetworkID");
-	struct json_object *opts = jobj(req, "Options"), *v4 = NULL, *d0;
+	const char *id = du_str(req, "NetworkID");
+	struct json_object *opts = du_obj(req, "Options"), *v4 = NULL, *d0;
 	struct net_entry e = { 0 };
 	struct dn_target t;
 	const char *pool, *gw;
-	char err[ERR_MAX], cidr[64], q1[80];
+	char err[ERR_MAX], cidr[64], q1[DU_QUOTE_MAX];
 	int r;
 
 	if (!docker_id_ok(id))
-		return reply_err(ret_body, "NetworkID \"%s\": not a Docker network id", q(id, q1));
+		return reply_err(ret_body, "NetworkID \"%s\": not a Docker network id", du_quote(id, q1));
 	json_object_object_get_ex(req, "IPv4Data", &v4);
 	d0 = v4 && json_object_is_type(v4, json_type_array) ? json_object_array_get_idx(v4, 0) : NULL;
-	pool = jstr(d0, "Pool");
-	gw = jstr(d0, "Gateway");
+	pool = du_str(d0, "Pool");
+	gw = du_str(d0, "Gateway");
 	if (!pool)
 		return reply_err(ret_body, "IPv4Data: a pool is required (use --ipam-driver netplugin)");
-	r = target_from_options(jobj(opts, "com.docker.network.generic"), &t, err, sizeof(err));
+	r = target_from_options(du_obj(opts, "com.docker.network.generic"), &t, err, sizeof(err));
 	if (r == 1)
 		r = net_by_subnet(h, pool, &t, err, sizeof(err));
 	if (r == 0)
@@ -530,13 +502,13 @@ static int nd_create_network(struct dh *h, struct json_object *req, char **ret_b
 		return reply_err(ret_body, "%s", err);
 	if (dn_subnet_cidr(pool, cidr, sizeof(cidr), NULL) < 0 || strcmp(cidr, e.cidr))
 		return reply_err(ret_body, "IPv4Data Pool \"%s\" is not the subnet %s of network \"%s:%s\" (use --ipam-driver netplugin)",
-				 q(pool, q1), e.cidr, t.tenant, t.network);
+				 du_quote(pool, q1), e.cidr, t.tenant, t.network);
 	if (gw) {
 		char bare[48], dgw[48];
 
 		if (dn_bare_ipv4(gw, bare, sizeof(bare)) < 0 || strcmp(bare, docker_gateway(&e, dgw, sizeof(dgw))))
 			return reply_err(ret_body, "IPv4Data Gateway \"%s\" is not the gateway \"%s\" of network \"%s:%s\"",
-					 q(gw, q1), dgw, t.tenant, t.network);
+					 du_quote(gw, q1), dgw, t.tenant, t.network);
 	}
 	if (!net_remember(h, id, &e))
 		return -ENOMEM;
@@ -545,7 +517,7 @@ static int nd_create_network(struct dh *h, struct json_object *req, char **ret_b
 
 static int nd_delete_network(struct dh *h, struct json_object *req, char **ret_body)
 {
-	const char *id = jstr(req, "NetworkID");
+	const char *id = du_str(req, "NetworkID");
 
 	for (size_t i = 0; id && i < h->nets.n; i++)
 		if (!strcmp(h->nets.v[i].id, id)) {
@@ -557,25 +529,25 @@ static int nd_delete_network(struct dh *h, struct json_object *req, char **ret_b
 
 static int nd_create_endpoint(struct dh *h, struct json_object *req, char **ret_body)
 {
-	const char *nid = jstr(req, "NetworkID"), *eid = jstr(req, "EndpointID");
-	struct json_object *iface = jobj(req, "Interface"), *att = NULL, *ans = NULL, *out, *oif;
-	const char *addr = jstr(iface, "Address"), *mac = jstr(iface, "MacAddress");
+	const char *nid = du_str(req, "NetworkID"), *eid = du_str(req, "EndpointID");
+	struct json_object *iface = du_obj(req, "Interface"), *att = NULL, *ans = NULL, *out, *oif;
+	const char *addr = du_str(iface, "Address"), *mac = du_str(iface, "MacAddress");
 	struct net_entry *n = NULL;
 	struct ep_entry *e;
-	char err[ERR_MAX], bare[48], src[16], pool[3 * DN_NAME_MAX + 16], q1[80];
+	char err[ERR_MAX], bare[48], src[16], pool[3 * DN_NAME_MAX + 16], q1[DU_QUOTE_MAX];
 	int st;
 
 	if (!docker_id_ok(eid))
-		return reply_err(ret_body, "EndpointID \"%s\": not a Docker endpoint id", q(eid, q1));
+		return reply_err(ret_body, "EndpointID \"%s\": not a Docker endpoint id", du_quote(eid, q1));
 	if (!addr || dn_bare_ipv4(addr, bare, sizeof(bare)) < 0)
 		return reply_err(ret_body, "Interface.Address \"%s\": an IPv4 address from the netplugin IPAM driver is required",
-				 q(addr, q1));
-	if (jstr(iface, "AddressIPv6") && *jstr(iface, "AddressIPv6"))
+				 du_quote(addr, q1));
+	if (du_str(iface, "AddressIPv6") && *du_str(iface, "AddressIPv6"))
 		return reply_err(ret_body, "Interface.AddressIPv6 \"%s\": IPv6 is not supported by this plugin yet",
-				 q(jstr(iface, "AddressIPv6"), q1));
+				 du_quote(du_str(iface, "AddressIPv6"), q1));
 	if (mac && *mac)
 		return reply_err(ret_body, "Interface.MacAddress \"%s\": Contiv assigns MAC addresses (02:02 + the IPv4 address); drop --mac-address",
-				 q(mac, q1));
+				 du_quote(mac, q1));
 	if (net_lookup(h, nid, &n, err, sizeof(err)) < 0)
 		return reply_err(ret_body, "%s", err);
 	dh_src_name(eid, src);
@@ -611,7 +583,7 @@ static int nd_create_endpoint(struct dh *h, struct json_object *req, char **ret_
 		snprintf(e->id, sizeof(e->id), "%s", eid);
 		snprintf(e->pool, sizeof(e->pool), "%s", pool);
 		snprintf(e->address, sizeof(e->address), "%s", bare);
-		snprintf(e->host_if, sizeof(e->host_if), "%s", jstr(ans, "hostIfname") ?: "");
+		snprintf(e->host_if, sizeof(e->host_if), "%s", du_str(ans, "hostIfname") ?: "");
 	}
 	out = json_object_new_object();
 	oif = json_object_new_object();
@@ -621,8 +593,8 @@ static int nd_create_endpoint(struct dh *h, struct json_object *req, char **ret_
 		json_object_put(ans);
 		return -ENOMEM;
 	}
-	if (jstr(ans, "mac") && *jstr(ans, "mac"))
-		json_object_object_add(oif, "MacAddress", json_object_new_string(jstr(ans, "mac")));
+	if (du_str(ans, "mac") && *du_str(ans, "mac"))
+		json_object_object_add(oif, "MacAddress", json_object_new_string(du_str(ans, "mac")));
 	json_object_object_add(out, "Interface", oif);
 	json_object_put(ans);
 	return reply(ret_body, 200, out);
@@ -649,14 +621,14 @@ static int detach(struct dh *h, const char *id, char *err, size_t errlen)
 
 static int nd_delete_endpoint(struct dh *h, struct json_object *req, char **ret_body)
 {
-	const char *eid = jstr(req, "EndpointID");
+	const char *eid = du_str(req, "EndpointID");
 	struct ep_entry *e;
-	char err[ERR_MAX], q1[80];
+	char err[ERR_MAX], q1[DU_QUOTE_MAX];
 	size_t idx;
 	int r;
 
 	if (!docker_id_ok(eid))
-		return reply_err(ret_body, "EndpointID \"%s\": not a Docker endpoint id", q(eid, q1));
+		return reply_err(ret_body, "EndpointID \"%s\": not a Docker endpoint id", du_quote(eid, q1));
 	r = detach(h, eid, err, sizeof(err));
 	if (r < 0 && r != -ENOMEM) {
 		/* kept and retried, so its address is released once netplugin/netmaster are back */
@@ -675,14 +647,14 @@ static int nd_delete_endpoint(struct dh *h, struct json_object *req, char **ret_
 
 static int nd_join(struct dh *h, struct json_object *req, char **ret_body)
 {
-	const char *eid = jstr(req, "EndpointID");
+	const char *eid = du_str(req, "EndpointID");
 	struct json_object *out, *name;
 	struct net_entry *n = NULL;
-	char err[ERR_MAX], src[16], q1[80];
+	char err[ERR_MAX], src[16], q1[DU_QUOTE_MAX];
 
 	if (!docker_id_ok(eid))
-		return reply_err(ret_body, "EndpointID \"%s\": not a Docker endpoint id", q(eid, q1));
-	if (net_lookup(h, jstr(req, "NetworkID"), &n, err, sizeof(err)) < 0)
+		return reply_err(ret_body, "EndpointID \"%s\": not a Docker endpoint id", du_quote(eid, q1));
+	if (net_lookup(h, du_str(req, "NetworkID"), &n, err, sizeof(err)) < 0)
 		return reply_err(ret_body, "%s", err);
 	dh_src_name(eid, src);
 	out = json_object_new_object();
@@ -703,7 +675,7 @@ static int nd_join(struct dh *h, struct json_object *req, char **ret_body)
 
 static int nd_oper_info(struct dh *h, struct json_object *req, char **ret_body)
 {
-	struct ep_entry *e = ep_find(h, jstr(req, "EndpointID") ?: "", NULL);
+	struct ep_entry *e = ep_find(h, du_str(req, "EndpointID") ?: "", NULL);
 	struct json_object *out = json_object_new_object(), *val = json_object_new_object();
 
 	if (!out || !val) {
@@ -735,7 +707,7 @@ static int portmaps(struct json_object *opts, struct json_object **ret, char *er
 	for (size_t i = 0; i < json_object_array_length(pm); i++) {
 		struct json_object *m = json_object_array_get_idx(pm, i), *v, *o;
 		int64_t proto = -1, port = -1, hport = -1, hend = -1;
-		const char *pname, *hip = jstr(m, "HostIP");
+		const char *pname, *hip = du_str(m, "HostIP");
 
 		if (json_object_object_get_ex(m, "Proto", &v) && json_object_is_type(v, json_type_int))
 			proto = json_object_get_int64(v);
@@ -803,14 +775,14 @@ static int set_portmaps(struct dh *h, const char *eid, struct json_object *list,
 
 static int nd_program_ext(struct dh *h, struct json_object *req, char **ret_body)
 {
-	const char *eid = jstr(req, "EndpointID");
+	const char *eid = du_str(req, "EndpointID");
 	struct json_object *list = NULL;
-	char err[ERR_MAX], q1[80];
+	char err[ERR_MAX], q1[DU_QUOTE_MAX];
 	int r;
 
 	if (!docker_id_ok(eid))
-		return reply_err(ret_body, "EndpointID \"%s\": not a Docker endpoint id", q(eid, q1));
-	r = portmaps(jobj(req, "Options"), &list, err, sizeof(err));
+		return reply_err(ret_body, "EndpointID \"%s\": not a Docker endpoint id", du_quote(eid, q1));
+	r = portmaps(du_obj(req, "Options"), &list, err, sizeof(err));
 	if (r < 0) {
 		json_object_put(list);
 		return r == -ENOMEM ? r : reply_err(ret_body, "%s", err);
@@ -824,12 +796,12 @@ static int nd_program_ext(struct dh *h, struct json_object *req, char **ret_body
 
 static int nd_revoke_ext(struct dh *h, struct json_object *req, char **ret_body)
 {
-	const char *eid = jstr(req, "EndpointID");
+	const char *eid = du_str(req, "EndpointID");
 	struct json_object *list;
-	char q1[80];
+	char q1[DU_QUOTE_MAX];
 
 	if (!docker_id_ok(eid))
-		return reply_err(ret_body, "EndpointID \"%s\": not a Docker endpoint id", q(eid, q1));
+		return reply_err(ret_body, "EndpointID \"%s\": not a Docker endpoint id", du_quote(eid, q1));
 	list = json_object_new_array();
 	if (!list)
 		return -ENOMEM;
@@ -840,19 +812,19 @@ static int nd_revoke_ext(struct dh *h, struct json_object *req, char **ret_body)
 
 static int ipam_request_pool(struct dh *h, struct json_object *req, char **ret_body)
 {
-	const char *pool = jstr(req, "Pool"), *sub = jstr(req, "SubPool");
+	const char *pool = du_str(req, "Pool"), *sub = du_str(req, "SubPool");
 	struct json_object *v6 = NULL, *out;
 	struct net_entry e = { 0 };
 	struct dn_target t;
-	char err[ERR_MAX], id[3 * DN_NAME_MAX + 16], cidr[64], q1[80];
+	char err[ERR_MAX], id[3 * DN_NAME_MAX + 16], cidr[64], q1[DU_QUOTE_MAX];
 	int r;
 
 	if (json_object_object_get_ex(req, "V6", &v6) && json_object_get_boolean(v6))
 		return reply_err(ret_body, "V6: IPv6 pools are not supported by the netplugin IPAM driver yet");
 	if (sub && *sub)
 		return reply_err(ret_body, "SubPool \"%s\": not supported; give the endpoint group an ipPool in Contiv",
-				 q(sub, q1));
-	r = target_from_options(jobj(req, "Options"), &t, err, sizeof(err));
+				 du_quote(sub, q1));
+	r = target_from_options(du_obj(req, "Options"), &t, err, sizeof(err));
 	if (r == 1 && pool && *pool)
 		r = net_by_subnet(h, pool, &t, err, sizeof(err));
 	else if (r == 1)
@@ -862,7 +834,7 @@ static int ipam_request_pool(struct dh *h, struct json_object *req, char **ret_b
 	if (r < 0)
 		return reply_err(ret_body, "%s", err);
 	if (pool && *pool && (dn_subnet_cidr(pool, cidr, sizeof(cidr), NULL) < 0 || strcmp(cidr, e.cidr)))
-		return reply_err(ret_body, "Pool \"%s\" is not the subnet %s of network \"%s:%s\"", q(pool, q1), e.cidr,
+		return reply_err(ret_body, "Pool \"%s\" is not the subnet %s of network \"%s:%s\"", du_quote(pool, q1), e.cidr,
 				 t.tenant, t.network);
 	dn_pool_id(&t, id, sizeof(id));
 	out = json_object_new_object();
@@ -876,22 +848,22 @@ static int ipam_request_pool(struct dh *h, struct json_object *req, char **ret_b
 
 static bool is_gateway_request(struct json_object *req)
 {
-	return !strcmp(jstr(jobj(req, "Options"), "RequestAddressType") ?: "", "com.docker.network.gateway");
+	return !strcmp(du_str(du_obj(req, "Options"), "RequestAddressType") ?: "", "com.docker.network.gateway");
 }
 
 static int ipam_request_address(struct dh *h, struct json_object *req, char **ret_body)
 {
-	const char *pid = jstr(req, "PoolID"), *want = jstr(req, "Address");
+	const char *pid = du_str(req, "PoolID"), *want = du_str(req, "Address");
 	struct json_object *body, *ans = NULL, *out;
 	struct net_entry e = { 0 };
 	struct dn_target t;
-	char err[ERR_MAX], nid[3 * DN_NAME_MAX + 8], addr[64], bare[48], q1[80];
+	char err[ERR_MAX], nid[3 * DN_NAME_MAX + 8], addr[64], bare[48], q1[DU_QUOTE_MAX];
 	int st;
 
 	if (dn_pool_id_parse(pid, &t, err, sizeof(err)) < 0)
 		return reply_err(ret_body, "%s", err);
 	if (want && *want && dn_bare_ipv4(want, bare, sizeof(bare)) < 0)
-		return reply_err(ret_body, "Address \"%s\": not an IPv4 address", q(want, q1));
+		return reply_err(ret_body, "Address \"%s\": not an IPv4 address", du_quote(want, q1));
 	if (is_gateway_request(req)) {
 		if (net_resolve(h, &t, &e, err, sizeof(err)) < 0)
 			return reply_err(ret_body, "%s", err);
@@ -899,7 +871,7 @@ static int ipam_request_address(struct dh *h, struct json_object *req, char **re
 
 		docker_gateway(&e, dgw, sizeof(dgw));
 		if (want && *want && strcmp(bare, dgw))
-			return reply_err(ret_body, "gateway \"%s\": the gateway of network \"%s:%s\" is %s%s", q(want, q1),
+			return reply_err(ret_body, "gateway \"%s\": the gateway of network \"%s:%s\" is %s%s", du_quote(want, q1),
 					 t.tenant, t.network, dgw, *e.gateway ? "" : " (none: its network address)");
 		snprintf(addr, sizeof(addr), "%s/%u", dgw, e.prefix_len);
 	} else {
@@ -914,12 +886,12 @@ static int ipam_request_address(struct dh *h, struct json_object *req, char **re
 		json_object_put(body);
 		if (st < 0)
 			return reply_err(ret_body, "netmaster: %s", err);
-		if (st != 200 || !jstr(ans, "IPv4Address")) {
+		if (st != 200 || !du_str(ans, "IPv4Address")) {
 			st = reply_err(ret_body, "netmaster: %s", peer_message(ans));
 			json_object_put(ans);
 			return st;
 		}
-		snprintf(addr, sizeof(addr), "%s", jstr(ans, "IPv4Address"));
+		snprintf(addr, sizeof(addr), "%s", du_str(ans, "IPv4Address"));
 		json_object_put(ans);
 	}
 	out = json_object_new_object();
@@ -954,16 +926,16 @@ static int release(struct dh *h, const struct dn_target *t, const char *address,
 
 static int ipam_release_address(struct dh *h, struct json_object *req, char **ret_body)
 {
-	const char *pid = jstr(req, "PoolID"), *a = jstr(req, "Address");
+	const char *pid = du_str(req, "PoolID"), *a = du_str(req, "Address");
 	struct net_entry e = { 0 };
 	struct dn_target t;
-	char err[ERR_MAX], bare[48], dgw[48], q1[80];
+	char err[ERR_MAX], bare[48], dgw[48], q1[DU_QUOTE_MAX];
 	int r;
 
 	if (dn_pool_id_parse(pid, &t, err, sizeof(err)) < 0)
 		return reply_err(ret_body, "%s", err);
 	if (!a || dn_bare_ipv4(a, bare, sizeof(bare)) < 0)
-		return reply_err(ret_body, "Address \"%s\": not an IPv4 address", q(a, q1));
+		return reply_err(ret_body, "Address \"%s\": not an IPv4 address", du_quote(a, q1));
 	if (released_take(h, pid, bare))
 		return reply_json(ret_body, "{}");
 	r = net_resolve(h, &t, &e, err, sizeof(err));
@@ -1069,7 +1041,7 @@ int dh_handle(struct dh *h, const char *path, const char *body, size_t len, char
 {
 	struct json_object *req = NULL;
 	struct json_tokener *tok;
-	char qp[80];
+	char qp[DU_QUOTE_MAX];
 	int r;
 
 	*ret_body = NULL;
@@ -1095,6 +1067,6 @@ int dh_handle(struct dh *h, const char *path, const char *body, size_t len, char
 		json_object_put(req);
 		return r;
 	}
-	r = reply_err(ret_body, "%s: no such call", q(path, qp));
+	r = reply_err(ret_body, "%s: no such call", du_quote(path, qp));
 	return r < 0 ? r : 404;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "names.h"
+#include "util.h"
 
 #define POOL_PREFIX "contiv:"
 
@@ -33,22 +34,11 @@ bool dn_name_ok(const char *s)
 	return true;
 }
 
-/* Quotes a value for a message: at most 64 printable bytes. */
-static const char *quoted(const char *v, char buf[80])
-{
-	size_t j = 0;
-
-	for (size_t i = 0; v && v[i] && j < 64; i++)
-		buf[j++] = (v[i] >= 0x20 && v[i] < 0x7f && v[i] != '"' && v[i] != '\\') ? v[i] : '?';
-	buf[j] = '\0';
-	return buf;
-}
-
 int dn_target_set(struct dn_target *t, const char *tenant, const char *network, const char *group,
 		  char *err, size_t errlen)
 {
 	const char *what = NULL, *val = NULL;
-	char q[80];
+	char q[DU_QUOTE_MAX];
 
 	if (!tenant || !*tenant)
 		tenant = "default";
@@ -61,7 +51,7 @@ int dn_target_set(struct dn_target *t, const char *tenant, const char *network, 
 	else if (*group && !dn_name_ok(group))
 		what = "group", val = group;
 	if (what) {
-		snprintf(err, errlen, "%s \"%s\": %s", what, quoted(val, q),
+		snprintf(err, errlen, "%s \"%s\": %s", what, du_quote(val, q),
 			 *val ? "not a valid Contiv name" : "is required");
 		return -EINVAL;
 	}
@@ -88,7 +78,7 @@ void dn_pool_id(const struct dn_target *t, char *buf, size_t len)
 
 int dn_pool_id_parse(const char *id, struct dn_target *t, char *err, size_t errlen)
 {
-	char copy[3 * DN_NAME_MAX + 16], q[80], *parts[3] = { NULL, NULL, NULL }, *save = NULL, *p;
+	char copy[3 * DN_NAME_MAX + 16], q[DU_QUOTE_MAX], *parts[3] = { NULL, NULL, NULL }, *save = NULL, *p;
 	size_t n = 0;
 
 	if (!id || strncmp(id, POOL_PREFIX, strlen(POOL_PREFIX)) ||
@@ -109,7 +99,7 @@ int dn_pool_id_parse(const char *id, struct dn_target *t, char *err, size_t errl
 	return 0;
 bad:
 	snprintf(err, errlen, "PoolID \"%s\": not a pool of this plugin (expected contiv:<tenant>/<network>[/<group>])",
-		 quoted(id ? id : "", q));
+		 du_quote(id ? id : "", q));
 	return -EINVAL;
 }
 

@@ -14,6 +14,7 @@
 
 #include "names.h"
 #include "netsync.h"
+#include "util.h"
 
 struct want {
 	struct dn_target t;
@@ -45,24 +46,6 @@ static void say(struct pass *p, int prio, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	p->log(p->log_userdata, prio, msg);
-}
-
-static const char *jstr(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-static struct json_object *jobj(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_object))
-		return NULL;
-	return v;
 }
 
 /* GET path from peer as a JSON array: 0 with *ret, or -errno (logged). */
@@ -106,8 +89,8 @@ static int wanted(struct pass *p, struct json_object *nets, struct json_object *
 
 		for (size_t i = 0; i < json_object_array_length(list); i++) {
 			struct json_object *o = json_object_array_get_idx(list, i);
-			const char *tenant = jstr(o, "tenantName"), *net = jstr(o, "networkName");
-			const char *grp = pass ? jstr(o, "groupName") : NULL;
+			const char *tenant = du_str(o, "tenantName"), *net = du_str(o, "networkName");
+			const char *grp = pass ? du_str(o, "groupName") : NULL;
 			char cidr[64] = "", gw[48] = "";
 			struct want *w;
 			size_t nw = p->n;
@@ -121,14 +104,14 @@ static int wanted(struct pass *p, struct json_object *nets, struct json_object *
 					continue;
 				memcpy(cidr, p->w[nw].cidr, sizeof(cidr));
 				memcpy(gw, p->w[nw].gateway, sizeof(gw));
-			} else if (!jstr(o, "subnet")) {
+			} else if (!du_str(o, "subnet")) {
 				continue;	/* Docker needs a subnet */
 			}
 			w = want_add(p);
 			if (!w)
 				return -ENOMEM;
 			if (dn_target_set(&w->t, tenant, net, grp, err, sizeof(err)) < 0 ||
-			    (!pass && dn_subnet_cidr(jstr(o, "subnet"), w->cidr, sizeof(w->cidr), NULL) < 0)) {
+			    (!pass && dn_subnet_cidr(du_str(o, "subnet"), w->cidr, sizeof(w->cidr), NULL) < 0)) {
 				p->n--;
 				continue;
 			}
@@ -136,7 +119,7 @@ static int wanted(struct pass *p, struct json_object *nets, struct json_object *
 				memcpy(w->cidr, cidr, sizeof(cidr));
 				memcpy(w->gateway, gw, sizeof(gw));
 			} else {
-				snprintf(w->gateway, sizeof(w->gateway), "%s", jstr(o, "gateway") ?: "");
+				snprintf(w->gateway, sizeof(w->gateway), "%s", du_str(o, "gateway") ?: "");
 			}
 			dn_docker_name(&w->t, w->name, sizeof(w->name));
 		}
@@ -198,7 +181,7 @@ static int create(struct pass *p, const struct want *w)
 		struct json_object *ans = r == 0 ? json_tokener_parse(out) : NULL;
 
 		say(p, LOG_WARNING, "sync: creating docker network \"%s\": %s", w->name,
-		    r < 0 ? err : jstr(ans, "message") ?: "refused");
+		    r < 0 ? err : du_str(ans, "message") ?: "refused");
 		json_object_put(ans);
 		r = r < 0 ? r : -EIO;
 	}
@@ -208,7 +191,7 @@ static int create(struct pass *p, const struct want *w)
 
 static void remove_stale(struct pass *p, struct json_object *dn, int *changes)
 {
-	const char *id = jstr(dn, "Id"), *name = jstr(dn, "Name");
+	const char *id = du_str(dn, "Id"), *name = du_str(dn, "Name");
 	char err[512] = "", path[128], *out = NULL;
 	long status = 0;
 
@@ -239,12 +222,12 @@ int ns_sync_once(dh_request_fn request, void *userdata, const char *driver, ns_l
 	if (r == 0)
 		r = wanted(&p, nets, groups);
 	for (size_t i = 0; r == 0 && i < json_object_array_length(dnets); i++) {
-		struct json_object *dn = json_object_array_get_idx(dnets, i), *opts = jobj(dn, "Options");
-		const char *name = jstr(dn, "Name") ?: "";
+		struct json_object *dn = json_object_array_get_idx(dnets, i), *opts = du_obj(dn, "Options");
+		const char *name = du_str(dn, "Name") ?: "";
 		struct dn_target t;
 		char err[256];
-		bool ours = !strcmp(jstr(dn, "Driver") ?: "", driver);
-		bool managed = ours && jstr(jobj(dn, "Labels"), NS_LABEL);
+		bool ours = !strcmp(du_str(dn, "Driver") ?: "", driver);
+		bool managed = ours && du_str(du_obj(dn, "Labels"), NS_LABEL);
 		bool known = false;
 
 		for (size_t j = 0; j < p.n; j++) {
@@ -253,8 +236,8 @@ int ns_sync_once(dh_request_fn request, void *userdata, const char *driver, ns_l
 			p.w[j].present = true;
 			if (!ours)
 				say(&p, LOG_DEBUG, "sync: docker network \"%s\" exists with driver \"%s\": left alone",
-				    name, jstr(dn, "Driver") ?: "");
-			else if (dn_target_set(&t, jstr(opts, "tenant"), jstr(opts, "network"), jstr(opts, "group"),
+				    name, du_str(dn, "Driver") ?: "");
+			else if (dn_target_set(&t, du_str(opts, "tenant"), du_str(opts, "network"), du_str(opts, "group"),
 					       err, sizeof(err)) == 0 &&
 				 !strcmp(t.tenant, p.w[j].t.tenant) && !strcmp(t.network, p.w[j].t.network) &&
 				 !strcmp(t.group, p.w[j].t.group))

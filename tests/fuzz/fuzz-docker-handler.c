@@ -15,6 +15,7 @@
 
 #include "../../plugins/docker/handler.c"
 #include "../../plugins/docker/names.c"
+#include "../../plugins/docker/util.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
