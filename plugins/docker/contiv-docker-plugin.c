@@ -126,7 +126,10 @@ static int peer_request(void *userdata, enum dh_peer peer, const char *method, c
 	r = contiv_client_request(peer == DH_NETMASTER ? p->master : p->agent, method, path, body, ret_status,
 				  &out);
 	if (r < 0) {
-		snprintf(err, errlen, "%s", contiv_ctx_get_error(p->ctx));
+		if (peer == DH_AGENT)
+			snprintf(err, errlen, "%s: %s", cfg.agent_socket, contiv_ctx_get_error(p->ctx));
+		else
+			snprintf(err, errlen, "%s", contiv_ctx_get_error(p->ctx));
 		return r;
 	}
 	*ret_body = strdup(out ? out : "");

@@ -10,12 +10,14 @@
  *   Plugin.Activate then). Addresses are allocated and released in netmaster
  *   (/plugin/allocAddress, /plugin/releaseAddress); the gateway request
  *   answers the network's gateway.
- * - CreateEndpoint plugs the container: agent /attach with "configure":
- *   false leaves the container side "cvc<8 hex>" in our own namespace
- *   (dockerd's), named, with its MAC and MTU; Docker moves it into the
- *   sandbox, renames it eth0 and sets the address (Join answers the name and
- *   the gateway). DeleteEndpoint detaches (the endpoint and its address go
- *   in netmaster); the ReleaseAddress Docker sends after it is then a no-op.
+ * - CreateEndpoint checks and answers Contiv's MAC; Join plugs the
+ *   container: agent /attach (with the container's name, which Docker's
+ *   record of the joining endpoint has) and "configure": false leaves the
+ *   container side "cvc<8 hex>" in our own namespace (dockerd's), named,
+ *   with its MAC and MTU; Docker moves it into the sandbox, renames it eth0
+ *   and sets the address (Join answers the name and the gateway).
+ *   DeleteEndpoint detaches (the endpoint and its address go in netmaster);
+ *   the ReleaseAddress Docker sends after it is then a no-op.
  * - A Docker network id maps to tenant/network/group from CreateNetwork's
  *   options, or after a restart from Docker's own record of the network.
  * - What fails because netmaster or the agent is down (detach, release) is
@@ -30,6 +32,8 @@
 #include <string.h>
 
 #include <json-c/json.h>
+
+#include <contiv/contiv.h>
 
 #include "handler.h"
 #include "names.h"
@@ -527,15 +531,33 @@ static int nd_delete_network(struct dh *h, struct json_object *req, char **ret_b
 	return reply_json(ret_body, "{}");
 }
 
+static struct ep_entry *ep_remember(struct dh *h, const char *id)
+{
+	struct ep_entry *e = ep_find(h, id, NULL);
+
+	if (!e) {
+		if (h->eps.n >= MAX_CACHE)
+			DEL(h->eps, 0);
+		e = PUSH(h->eps);
+		if (e)
+			snprintf(e->id, sizeof(e->id), "%s", id);
+	}
+	return e;
+}
+
+/*
+ * CreateEndpoint: checks the request and remembers the address; the MAC is
+ * Contiv's (02:02 + the IPv4 address), answered so that Docker sets it. The
+ * container is plugged at Join, when Docker knows the container's name.
+ */
 static int nd_create_endpoint(struct dh *h, struct json_object *req, char **ret_body)
 {
 	const char *nid = du_str(req, "NetworkID"), *eid = du_str(req, "EndpointID");
-	struct json_object *iface = du_obj(req, "Interface"), *att = NULL, *ans = NULL, *out, *oif;
+	struct json_object *iface = du_obj(req, "Interface"), *out, *oif;
 	const char *addr = du_str(iface, "Address"), *mac = du_str(iface, "MacAddress");
 	struct net_entry *n = NULL;
 	struct ep_entry *e;
-	char err[ERR_MAX], bare[48], src[16], pool[3 * DN_NAME_MAX + 16], q1[DU_QUOTE_MAX];
-	int st;
+	char err[ERR_MAX], bare[48], cmac[18], q1[DU_QUOTE_MAX];
 
 	if (!docker_id_ok(eid))
 		return reply_err(ret_body, "EndpointID \"%s\": not a Docker endpoint id", du_quote(eid, q1));
@@ -550,6 +572,83 @@ static int nd_create_endpoint(struct dh *h, struct json_object *req, char **ret_
 				 du_quote(mac, q1));
 	if (net_lookup(h, nid, &n, err, sizeof(err)) < 0)
 		return reply_err(ret_body, "%s", err);
+	if (contiv_ipam_mac_from_ipv4(bare, cmac, sizeof(cmac)) < 0)
+		return reply_err(ret_body, "Interface.Address \"%s\": no MAC address for it", du_quote(addr, q1));
+	e = ep_remember(h, eid);
+	if (!e)
+		return -ENOMEM;
+	dn_pool_id(&n->t, e->pool, sizeof(e->pool));
+	snprintf(e->address, sizeof(e->address), "%s", bare);
+	out = json_object_new_object();
+	oif = json_object_new_object();
+	if (!out || !oif) {
+		json_object_put(out);
+		json_object_put(oif);
+		return -ENOMEM;
+	}
+	json_object_object_add(oif, "MacAddress", json_object_new_string(cmac));
+	json_object_object_add(out, "Interface", oif);
+	return reply(ret_body, 200, out);
+}
+
+/*
+ * Docker's record of endpoint eid of network nid while it joins: its name
+ * (the container's) and its address. Best effort: false if Docker has none.
+ */
+static bool docker_endpoint(struct dh *h, const char *nid, const char *eid, char *name, size_t nlen, char *addr,
+			    size_t alen)
+{
+	struct json_object *ans = NULL, *cs;
+	char path[128], err[256];
+	bool found = false;
+
+	snprintf(path, sizeof(path), "/networks/%s", nid);
+	if (peer_call(h, DH_DOCKER, "GET", path, NULL, &ans, err, sizeof(err)) != 200) {
+		json_object_put(ans);
+		return false;
+	}
+	cs = du_obj(ans, "Containers");
+	if (cs) {
+		json_object_object_foreach(cs, key, c) {
+			(void)key;
+			if (strcmp(du_str(c, "EndpointID") ?: "", eid))
+				continue;
+			snprintf(name, nlen, "%s", du_str(c, "Name") ?: "");
+			if (dn_bare_ipv4(du_str(c, "IPv4Address") ?: "", addr, alen) < 0)
+				addr[0] = '\0';
+			found = true;
+			break;
+		}
+	}
+	json_object_put(ans);
+	return found;
+}
+
+/*
+ * Join: asks the agent to plug the endpoint ("configure": false: the
+ * container side "cvc<8 hex>" stays in our namespace, dockerd's, with its MAC
+ * and MTU; policy and netprofile in place) and answers that name with the
+ * gateway; Docker moves the interface into the sandbox and sets the address.
+ */
+static int nd_join(struct dh *h, struct json_object *req, char **ret_body)
+{
+	const char *nid = du_str(req, "NetworkID"), *eid = du_str(req, "EndpointID");
+	struct json_object *att, *ans = NULL, *out, *name;
+	struct net_entry *n = NULL;
+	struct ep_entry *e;
+	char err[ERR_MAX], src[16], cname[256] = "", daddr[48] = "", q1[DU_QUOTE_MAX];
+	const char *addr;
+	int st;
+
+	if (!docker_id_ok(eid))
+		return reply_err(ret_body, "EndpointID \"%s\": not a Docker endpoint id", du_quote(eid, q1));
+	if (net_lookup(h, nid, &n, err, sizeof(err)) < 0)
+		return reply_err(ret_body, "%s", err);
+	docker_endpoint(h, nid, eid, cname, sizeof(cname), daddr, sizeof(daddr));
+	e = ep_find(h, eid, NULL);
+	addr = e && *e->address ? e->address : daddr;
+	if (!*addr)
+		return reply_err(ret_body, "EndpointID \"%.12s\": no address known (CreateEndpoint not seen)", eid);
 	dh_src_name(eid, src);
 	att = json_object_new_object();
 	if (!att)
@@ -559,11 +658,12 @@ static int nd_create_endpoint(struct dh *h, struct json_object *req, char **ret_
 	if (*n->t.group)
 		json_object_object_add(att, "group", json_object_new_string(n->t.group));
 	json_object_object_add(att, "id", json_object_new_string(eid));
+	if (*cname && cname[strspn(cname, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")] == '\0')
+		json_object_object_add(att, "containerName", json_object_new_string(cname));
 	json_object_object_add(att, "netns", json_object_new_string(h->netns));
 	json_object_object_add(att, "ifname", json_object_new_string(src));
-	json_object_object_add(att, "ipAddress", json_object_new_string(bare));
+	json_object_object_add(att, "ipAddress", json_object_new_string(addr));
 	json_object_object_add(att, "configure", json_object_new_boolean(0));
-	dn_pool_id(&n->t, pool, sizeof(pool));
 	st = peer_call(h, DH_AGENT, "POST", "/attach", att, &ans, err, sizeof(err));
 	json_object_put(att);
 	if (st < 0)
@@ -573,30 +673,28 @@ static int nd_create_endpoint(struct dh *h, struct json_object *req, char **ret_
 		json_object_put(ans);
 		return st;
 	}
-	e = ep_find(h, eid, NULL);
-	if (!e) {
-		if (h->eps.n >= MAX_CACHE)
-			DEL(h->eps, 0);
-		e = PUSH(h->eps);
-	}
+	e = ep_remember(h, eid);
 	if (e) {
-		snprintf(e->id, sizeof(e->id), "%s", eid);
-		snprintf(e->pool, sizeof(e->pool), "%s", pool);
-		snprintf(e->address, sizeof(e->address), "%s", bare);
+		if (!*e->address) {
+			dn_pool_id(&n->t, e->pool, sizeof(e->pool));
+			snprintf(e->address, sizeof(e->address), "%s", addr);
+		}
 		snprintf(e->host_if, sizeof(e->host_if), "%s", du_str(ans, "hostIfname") ?: "");
 	}
+	json_object_put(ans);
 	out = json_object_new_object();
-	oif = json_object_new_object();
-	if (!out || !oif) {
+	name = json_object_new_object();
+	if (!out || !name) {
 		json_object_put(out);
-		json_object_put(oif);
-		json_object_put(ans);
+		json_object_put(name);
 		return -ENOMEM;
 	}
-	if (du_str(ans, "mac") && *du_str(ans, "mac"))
-		json_object_object_add(oif, "MacAddress", json_object_new_string(du_str(ans, "mac")));
-	json_object_object_add(out, "Interface", oif);
-	json_object_put(ans);
+	json_object_object_add(name, "SrcName", json_object_new_string(src));
+	json_object_object_add(name, "DstPrefix", json_object_new_string("eth"));
+	json_object_object_add(out, "InterfaceName", name);
+	json_object_object_add(out, "DisableGatewayService", json_object_new_boolean(0));
+	if (*n->gateway)
+		json_object_object_add(out, "Gateway", json_object_new_string(n->gateway));
 	return reply(ret_body, 200, out);
 }
 
@@ -630,47 +728,25 @@ static int nd_delete_endpoint(struct dh *h, struct json_object *req, char **ret_
 	if (!docker_id_ok(eid))
 		return reply_err(ret_body, "EndpointID \"%s\": not a Docker endpoint id", du_quote(eid, q1));
 	r = detach(h, eid, err, sizeof(err));
-	if (r < 0 && r != -ENOMEM) {
-		/* kept and retried, so its address is released once netplugin/netmaster are back */
-		pending_add(h, PENDING_DETACH, eid, NULL, NULL);
-		return reply_err(ret_body, "netplugin: detaching endpoint %.12s: %s (will be retried)", eid, err);
-	}
-	if (r < 0)
+	if (r == -ENOMEM)
 		return r;
 	e = ep_find(h, eid, &idx);
 	if (e) {
-		released_add(h, e);
+		/*
+		 * A plugged endpoint's address goes with it in netmaster (now, or
+		 * when the retried detach succeeds): the ReleaseAddress that
+		 * follows has nothing to do. Unplugged (Join failed or never
+		 * came), the address is a reservation that ReleaseAddress frees.
+		 */
+		if (*e->host_if)
+			released_add(h, e);
 		DEL(h->eps, idx);
 	}
-	return reply_json(ret_body, "{}");
-}
-
-static int nd_join(struct dh *h, struct json_object *req, char **ret_body)
-{
-	const char *eid = du_str(req, "EndpointID");
-	struct json_object *out, *name;
-	struct net_entry *n = NULL;
-	char err[ERR_MAX], src[16], q1[DU_QUOTE_MAX];
-
-	if (!docker_id_ok(eid))
-		return reply_err(ret_body, "EndpointID \"%s\": not a Docker endpoint id", du_quote(eid, q1));
-	if (net_lookup(h, du_str(req, "NetworkID"), &n, err, sizeof(err)) < 0)
-		return reply_err(ret_body, "%s", err);
-	dh_src_name(eid, src);
-	out = json_object_new_object();
-	name = json_object_new_object();
-	if (!out || !name) {
-		json_object_put(out);
-		json_object_put(name);
-		return -ENOMEM;
+	if (r < 0) {
+		pending_add(h, PENDING_DETACH, eid, NULL, NULL);
+		return reply_err(ret_body, "netplugin: detaching endpoint %.12s: %s (will be retried)", eid, err);
 	}
-	json_object_object_add(name, "SrcName", json_object_new_string(src));
-	json_object_object_add(name, "DstPrefix", json_object_new_string("eth"));
-	json_object_object_add(out, "InterfaceName", name);
-	json_object_object_add(out, "DisableGatewayService", json_object_new_boolean(0));
-	if (*n->gateway)
-		json_object_object_add(out, "Gateway", json_object_new_string(n->gateway));
-	return reply(ret_body, 200, out);
+	return reply_json(ret_body, "{}");
 }
 
 static int nd_oper_info(struct dh *h, struct json_object *req, char **ret_body)

@@ -63,6 +63,14 @@ out=$(dk host1 run --rm --net=epgA/TestTenant --mac-address 02:42:00:00:00:01 al
 before=$(allocated TestTenant:TestNet)
 [ "$before" = 2 ] && ok "refused docker runs left nothing allocated (gateway + m1)" || fail "$before addresses allocated (gateway + m1 expected)"
 
+echo "# netplugin down: Join refused, nothing kept"
+netplugin_stop 1
+out=$(dk host1 run --rm --net=epgA/TestTenant alpine true 2>&1) && fail "docker run without netplugin succeeded" ||
+	{ echo "$out" | grep -q 'NetworkDriver.Join: netplugin (agent API)' && ok "docker: $out" || fail "docker said: $out"; }
+netplugin_start 1 || fail "netplugin restart"
+a=$(allocated TestTenant:TestNet)
+[ "$a" = "$before" ] && ok "the refused container's address was released ($a allocated)" || fail "$a addresses allocated (was $before)"
+
 echo "# netmaster down"
 pid=$(cat "$CL_DIR/netmaster.pid")
 kill "$pid"

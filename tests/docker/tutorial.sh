@@ -19,6 +19,8 @@ case "$C1 $C2" in
 esac
 [ "$(master_endpoints host1)" = 1 ] && [ "$(master_endpoints host2)" = 1 ] &&
 	ok "one endpoint per host in netmaster" || fail "endpoints in netmaster: $(master_endpoints)"
+names=$(ip netns exec "$CL_FABRIC" curl -s "$CL_URL/api/v1/endpoints/" | jq -r '[.[].containerName] | sort | join(" ")')
+[ "$names" = "contiv-c1 contiv-c2" ] && ok "netmaster knows the containers' names: $names" || fail "names in netmaster: '$names'"
 if dping host2 contiv-c2 "$C1"; then ok "contiv-c2 (host2) pings contiv-c1 (host1)"; else fail "contiv-c2 cannot ping contiv-c1"; fi
 if dping host1 contiv-c1 "$C2"; then ok "contiv-c1 pings contiv-c2"; else fail "contiv-c1 cannot ping contiv-c2"; fi
 dk host1 run -itd --name=contiv-c3 --net=contiv-net alpine /bin/sh >/dev/null || fail "docker run contiv-c3"
