@@ -15,12 +15,13 @@ if [ ! -x "$DP_BIN" ]; then
 fi
 DP_SOCK=/run/docker/plugins/netplugin.sock
 
-# dp_up N: cluster of N hosts, an engine and a plugin on each.
+# dp_up N [DOCKERD ARGS...]: cluster of N hosts, an engine and a plugin on each.
 dp_up() {
 	local n=$1 i pids=()
+	shift
 	cluster_up "$n" || exit 1
 	for i in $(seq "$n"); do
-		docker_up "host$i" &
+		docker_up "host$i" "$@" &
 		pids+=($!)
 	done
 	for i in "${pids[@]}"; do
