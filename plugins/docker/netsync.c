@@ -195,7 +195,7 @@ static void remove_stale(struct pass *p, struct json_object *dn, int *changes)
 	char err[512] = "", path[128], *out = NULL;
 	long status = 0;
 
-	if (!id || strlen(id) > 64)
+	if (!dn_endpoint_id_ok(id))	/* Docker's ids are 64 hex digits, as its endpoint ids */
 		return;
 	snprintf(path, sizeof(path), "/networks/%s", id);
 	if (p->request(p->userdata, DH_DOCKER, "DELETE", path, NULL, &status, &out, err, sizeof(err)) == 0 &&
