@@ -56,6 +56,14 @@ dk host1 network create -d netplugin --ipam-driver netplugin --ipam-opt tenant=T
 	-o tenant=TestTenant -o network=TestNet mynet >/dev/null && ok "docker network create mynet (by hand)" ||
 	fail "docker network create mynet"
 dk host1 run -itd --name=m1 --net=mynet alpine /bin/sh >/dev/null && ok "a container on mynet" || fail "docker run on mynet"
+# driver options do not reach the IPAM driver: the subnet names the network there
+dk host1 network create -d netplugin --ipam-driver netplugin --subnet 20.1.1.0/24 \
+	-o tenant=TestTenant -o network=TestNet -o group=epgA mynet2 >/dev/null &&
+	ok "docker network create -o tenant -o network -o group --subnet (by hand)" || fail "docker network create mynet2"
+out=$(dk host1 network create -d netplugin --ipam-driver netplugin --subnet 20.1.1.0/24 \
+	-o tenant=TestTenant -o network=NoNet bad2 2>&1) && fail "-o network=NoNet accepted" ||
+	{ echo "$out" | grep -q 'network "NoNet" does not exist' && ok "docker: $out" || fail "docker said: $out"; }
+dk host1 network rm mynet2 >/dev/null || fail "docker network rm mynet2"
 case "$(dip host1 m1)" in 20.1.1.*) ok "m1 has $(dip host1 m1)" ;; *) fail "m1's address: $(dip host1 m1)" ;; esac
 out=$(dk host1 run --rm --net=epgA/TestTenant --mac-address 02:42:00:00:00:01 alpine true 2>&1) &&
 	fail "--mac-address accepted" ||
