@@ -39,7 +39,7 @@ plugin_start() {
 		--agent-socket "$CL_DIR/$h.sock" --log-level debug >>"$CL_DIR/plugin-$h.log" 2>&1 &
 	echo $! >"$CL_DIR/plugin-$h.pid"
 	disown $!
-	for _ in $(seq 100); do
+	for _ in $(seq 200); do
 		docker_nsexec "$h" test -S "$DP_SOCK" && return 0
 		sleep 0.05
 	done
