@@ -70,6 +70,9 @@ dk_dir() { echo "$CL_DIR/docker-$1"; }
 dk_sock() { echo "$CL_DIR/$1-docker.sock"; }
 dk_pid() { cat "$(dk_dir "$1")/dockerd.pid" 2>/dev/null; }
 dk_cgparent() { echo "${CL_PREFIX}$1"; }
+# A file only HOST's engine mount namespace has (in its /run/docker tmpfs):
+# a namespace's inode number can be reused once it is gone, this cannot.
+dk_mark() { echo ".contiv-test-${CL_PREFIX}$1"; }
 
 # dk HOST ARGS...: /usr/bin/docker against HOST's engine.
 dk() {
@@ -132,12 +135,14 @@ docker_up() {
 	chmod 700 "$dir"
 	# Mount points for the private tmpfs; empty directories in the test's
 	# /run if they are missing (nothing is mounted on them there).
-	mkdir -p /run/docker /run/containerd
+	mkdir -p /run/docker /run/containerd /etc/docker
 	# $1.. of the inner shell are dockerd's arguments, never reparsed.
-	nsenter --net="/run/netns/$ns" unshare --mount --propagation slave \
+	# shellcheck disable=SC2016
+	DK_MARK=$(dk_mark "$h") nsenter --net="/run/netns/$ns" unshare --mount --propagation slave \
 		sh -c 'mount -t tmpfs -o mode=0755 dk-run /run/docker &&
 			mount -t tmpfs -o mode=0711 dk-containerd /run/containerd &&
 			mount -t tmpfs -o mode=0755 dk-etc /etc/docker &&
+			: >"/run/docker/$DK_MARK" &&
 			exec "$@"' dockerd \
 		dockerd --data-root "$dir/data" --exec-root /run/docker \
 		--pidfile /run/docker/dockerd.pid -H "unix://$sock" \
@@ -176,17 +181,20 @@ docker_up() {
 	cl_log "dockerd on $h: pid $pid, socket $sock"
 }
 
-# Pids of the processes in HOST's engine mount namespace or cgroup parent.
+# Pids of the processes in HOST's engine mount namespace (its inode and
+# the mark file) or cgroup parent.
 dk_pids() {
-	local h=$1 dir mnt p cg
+	local h=$1 dir mnt p cg mark
 	dir=$(dk_dir "$h")
+	mark=$(dk_mark "$h")
 	mnt=$(cat "$dir/mntns" 2>/dev/null) || mnt=
 	if [ -n "$mnt" ]; then
 		for p in /proc/[0-9]*; do
-			[ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$mnt" ] && echo "${p#/proc/}"
+			[ "$(readlink "$p/ns/mnt" 2>/dev/null)" = "$mnt" ] &&
+				[ -e "$p/root/run/docker/$mark" ] && echo "${p#/proc/}"
 		done
 	fi
-	for cg in /sys/fs/cgroup/*/"$(dk_cgparent "$h")"; do
+	for cg in /sys/fs/cgroup/"$(dk_cgparent "$h")" /sys/fs/cgroup/*/"$(dk_cgparent "$h")"; do
 		[ -d "$cg" ] || continue
 		find "$cg" -name cgroup.procs -exec cat {} + 2>/dev/null
 	done
@@ -195,7 +203,7 @@ dk_pids() {
 # Removes HOST's cgroup parent in every hierarchy; fails if one remains.
 dk_rm_cgroups() {
 	local cg left=0
-	for cg in /sys/fs/cgroup/*/"$(dk_cgparent "$1")"; do
+	for cg in /sys/fs/cgroup/"$(dk_cgparent "$1")" /sys/fs/cgroup/*/"$(dk_cgparent "$1")"; do
 		[ -d "$cg" ] || continue
 		find "$cg" -depth -type d -exec rmdir {} + 2>/dev/null
 		[ ! -d "$cg" ] || left=1
@@ -206,12 +214,17 @@ dk_rm_cgroups() {
 # Stops HOST's engine: removes the containers, stops dockerd, kills what
 # is left of its namespaces, removes its cgroups and data root.
 docker_stop() {
-	cl_log "docker_stop $1"
-	local h=$1 dir pid ids i cg
+	local h=$1 dir pid ids i
 	dir=$(dk_dir "$h")
 	[ -d "$dir" ] || return 0
+	cl_log "stopping dockerd on $h"
+	if [ -n "${CL_KEEP_LOGS:-}" ] || [ "${CL_FAILED:-0}" != 0 ]; then
+		echo "----- dockerd on $h (last 20 lines)" >&2
+		tail -n 20 "$dir/dockerd.log" >&2
+	fi
 	pid=$(dk_pid "$h")
-	if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+	# dockerd still running (not a new process that got its pid)?
+	if [ -n "$pid" ] && [ -e "/proc/$pid/root/run/docker/$(dk_mark "$h")" ]; then
 		ids=$(timeout 10 "$DK_CLI" -H "unix://$(dk_sock "$h")" ps -aq 2>/dev/null) || ids=
 		# shellcheck disable=SC2086
 		[ -z "$ids" ] || timeout 20 "$DK_CLI" -H "unix://$(dk_sock "$h")" rm -f $ids >/dev/null 2>&1
@@ -250,6 +263,10 @@ docker_down() {
 }
 
 # cluster_down runs docker_down first (the engines live in host namespaces).
+if ! declare -f cluster_down >/dev/null; then
+	echo "tests/lib/docker.sh: source tests/lib/cluster.sh first" >&2
+	return 1
+fi
 if ! declare -f dk_orig_cluster_down >/dev/null; then
 	eval "dk_orig_$(declare -f cluster_down)"
 	cluster_down() {

@@ -8,9 +8,10 @@ set -u
 . "${top_srcdir:-.}/tests/lib/docker.sh"
 docker_require
 
-# Mounts Docker would make (other runs' netns mounts may come and go).
-docker_mounts() { grep -cE 'docker|containerd|overlay|/tmp/contiv-cluster' /proc/self/mounts; }
-mounts_before=$(docker_mounts)
+# Mounts of an engine seen in the test's mount namespace: its tmpfs (any
+# run's: they must all stay private) or anything under this run's dir
+# (other tests, e.g. podman's, may mount overlays meanwhile).
+docker_mounts() { grep -E "^dk-(run|containerd|etc) |$CL_DIR" /proc/self/mounts; }
 links_before=$(ip -o link | wc -l)
 
 cluster_up 2
@@ -52,6 +53,12 @@ else
 	fail "--dns was not passed to dockerd"
 fi
 
+if [ -z "$(docker_mounts)" ]; then
+	ok "no engine mount is seen in the test's mount namespace"
+else
+	fail "engine mounts leaked: $(docker_mounts)"
+fi
+
 # Each engine has its own /run/docker/plugins.
 docker_nsexec host1 touch /run/docker/plugins/marker
 if docker_nsexec host1 test -e /run/docker/plugins/marker &&
@@ -84,15 +91,23 @@ wait "$srv" 2>/dev/null
 
 dk host1 run -d --name sleeper alpine sleep 600 >/dev/null || fail "docker run -d"
 dir1=$(dk_dir host1)
-mnts="$(cat "$(dk_dir host1)/mntns") $(cat "$(dk_dir host2)/mntns")"
+# every process of both engines, identified while their namespaces live
+pids=$(dk_pids host1; dk_pids host2)
+[ -n "$pids" ] || fail "dk_pids found no process"
+# pid:start time (field 22 of stat; comm, field 2, has no space here)
+starts=$(for p in $pids; do echo "$p:$(cut -d' ' -f22 "/proc/$p/stat" 2>/dev/null)"; done | tr '\n' ' ')
 docker_down
 left=
 [ ! -e "$dir1" ] || left="$left data"
-for p in /proc/[0-9]*; do
-	case " $mnts " in *" $(readlink "$p/ns/mnt" 2>/dev/null) "*) left="$left pid${p#/proc/}" ;; esac
+for p in $pids; do
+	# the same pid started at the same time: the same process
+	st=$(cut -d' ' -f22 "/proc/$p/stat" 2>/dev/null) || continue
+	case " $starts " in *" $p:$st "*) left="$left pid$p" ;; esac
 done
-ls -d /sys/fs/cgroup/*/"${CL_PREFIX}"host* >/dev/null 2>&1 && left="$left cgroups"
-[ "$(docker_mounts)" = "$mounts_before" ] || left="$left mounts"
+for cg in /sys/fs/cgroup/"${CL_PREFIX}"host* /sys/fs/cgroup/*/"${CL_PREFIX}"host*; do
+	[ ! -d "$cg" ] || left="$left $cg"
+done
+[ -z "$(docker_mounts)" ] || left="$left mounts: $(docker_mounts)"
 if [ -z "$left" ]; then ok "docker_down leaves nothing"; else fail "left after docker_down:$left"; fi
 
 cluster_finish
