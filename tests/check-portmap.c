@@ -117,6 +117,11 @@ START_TEST(table)
 	ck_assert_uint_eq(contiv__pm_find(&t, "a")->n, 1);
 	ck_assert_uint_eq(undo.n, 2);
 	contiv__pm_ep_clear(&undo);
+	/* equal lists, field by field */
+	ck_assert(contiv__pm_same(contiv__pm_find(&t, "a"), contiv__pm_find(&t, "a")));
+	ck_assert(!contiv__pm_same(contiv__pm_find(&t, "a"), contiv__pm_find(&t, "b")));
+	ck_assert(!contiv__pm_same(contiv__pm_find(&t, "a"), NULL));
+	ck_assert(contiv__pm_same(NULL, NULL));
 	/* [] removes the entry */
 	set(&t, "a", "[]");
 	ck_assert_ptr_null(contiv__pm_find(&t, "a"));

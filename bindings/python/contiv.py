@@ -205,6 +205,7 @@ class _AgentOpts(ctypes.Structure):
         ("reserved", ctypes.c_uint32),
         ("host", ctypes.c_char_p),
         ("vtep_ip", ctypes.c_char_p),
+        ("portmap_file", ctypes.c_char_p),
     ]
 
 
@@ -2090,16 +2091,18 @@ class Datapath(_Bound):
 class Agent(_Bound):
     """One host's netplugin logic (struct contiv_agent, agent.h): follows
     netmaster's change stream through a Client and reconciles a Datapath
-    with it; serves the local agent API (POST /attach, POST /detach, GET
-    /state).
+    with it; serves the local agent API (POST /attach, POST /portmap, POST
+    /detach, GET /state).
 
-    Agent(ctx, client, dp, host, vtep_ip)
+    Agent(ctx, client, dp, host, vtep_ip, portmap_file=None)
 
-    host:    this host's name (endpoints' homingHost)
-    vtep_ip: this host's VTEP address as other hosts reach it
+    host:         this host's name (endpoints' homingHost)
+    vtep_ip:      this host's VTEP address as other hosts reach it
+    portmap_file: where port mappings are kept across restarts (None: in
+                  memory only)
     """
 
-    def __init__(self, ctx, client, dp, host, vtep_ip):
+    def __init__(self, ctx, client, dp, host, vtep_ip, portmap_file=None):
         _check_ctx(ctx)
         if not isinstance(client, Client):
             raise TypeError("client must be a contiv.Client, not %s" % type(client).__name__)
@@ -2107,7 +2110,9 @@ class Agent(_Bound):
             raise TypeError("dp must be a contiv.Datapath, not %s" % type(dp).__name__)
         host_b = _text(host, "host")
         vtep_b = _text(vtep_ip, "vtep_ip")
-        opts = _AgentOpts(sz=ctypes.sizeof(_AgentOpts), host=host_b, vtep_ip=vtep_b)
+        pm_b = None if portmap_file is None else _text(portmap_file, "portmap_file")
+        opts = _AgentOpts(sz=ctypes.sizeof(_AgentOpts), host=host_b, vtep_ip=vtep_b,
+                          portmap_file=pm_b)
         p = ctypes.c_void_p()
         ctx._call(_c.contiv_agent_new, ctx._ptr(), client._ptr(), dp._ptr(), ctypes.byref(opts),
                   ctypes.byref(p))
@@ -2135,7 +2140,7 @@ class Agent(_Bound):
 
     def handle(self, method, path, body=None):
         """Serves one request of the agent API: method "GET" or "POST", path
-        "/attach", "/detach" or "/state", body str, bytes, None or a value
+        "/attach", "/portmap", "/detach" or "/state", body str, bytes, None or a value
         to send JSON-encoded. Returns (status, body_text); failures of the
         request are statuses (400, 404, 409, 503) with {"error", "status"}
         bodies."""

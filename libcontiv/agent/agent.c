@@ -1015,7 +1015,6 @@ struct attach_req {
 	const char *tenant, *network, *group, *id, *container_id, *container_name, *netns, *ifname,
 		*ip;
 	bool configure;	/* false: the runtime moves and configures the container side (Docker) */
-	struct contiv__pm_ep pm;	/* "portMappings" */
 };
 
 /* "configure": false: JSON false only; absent = true. */
@@ -1055,6 +1054,9 @@ static int pm_apply(struct contiv_agent *a, const char *what, const struct item 
 	r = pm_check_clash(a, what, ep->key, list, ret_body);
 	if (r)
 		return r;
+	if (list->n && !ep_str(ep, CONTIV_ENDPOINT_IPV4_ADDRESS))
+		return answer_error(ret_body, 409, "%s: endpoint \"%s\" has no IPv4 address (port mappings are IPv4)",
+				    what, ep->key);
 	if (other)
 		return answer_error(ret_body, 409, "%s: endpoint \"%s\": its network's subnet overlaps network \"%s\" on this host, so a mapped port could reach either; port mappings need a subnet of its own on the host",
 				    what, ep->key, other->key);
@@ -1077,17 +1079,45 @@ static int pm_apply(struct contiv_agent *a, const char *what, const struct item 
 	return r;
 }
 
-static bool pm_same(const struct contiv__pm_ep *x, const struct contiv__pm_ep *y)
-{
-	size_t nx = x ? x->n : 0, ny = y ? y->n : 0;
+enum { PM_VALIDATE, PM_CLASH, PM_SAME };
 
-	if (nx != ny)
-		return false;
-	for (size_t i = 0; i < nx; i++)
-		if (x->v[i].proto != y->v[i].proto || x->v[i].host_port != y->v[i].host_port ||
-		    x->v[i].port != y->v[i].port)
-			return false;
-	return true;
+/*
+ * Checks a request's "portMappings" (@jpm, NULL if absent): PM_VALIDATE its
+ * syntax (400), PM_CLASH also its host ports against other endpoints' (409),
+ * PM_SAME, for a repeated attach, that it is the endpoint's current list when
+ * one is given (409). Returns 0 if fine, else the status with *ret_body set.
+ */
+static int pm_request(struct contiv_agent *a, const char *what, const char *id,
+		      struct json_object *jpm, int mode, char **ret_body)
+{
+	struct contiv__pm_ep list;
+	char msg[600];
+	int r = contiv__pm_parse(jpm, &list, msg, sizeof(msg));
+
+	if (r < 0)
+		return r == -ENOMEM ? r : answer_error(ret_body, 400, "%s: %s", what, msg);
+	if (mode == PM_CLASH)
+		r = pm_check_clash(a, what, id, &list, ret_body);
+	else if (mode == PM_SAME && list.n && !contiv__pm_same(&list, contiv__pm_find(&a->pm, id)))
+		r = answer_error(ret_body, 409, "endpoint \"%s\" is already attached with other port mappings (change them with /portmap)",
+				 id);
+	contiv__pm_ep_clear(&list);
+	return r;
+}
+
+/* Applies an attach request's "portMappings" to local endpoint @ep (pm_apply). */
+static int pm_request_apply(struct contiv_agent *a, const struct item *ep, struct json_object *jpm,
+			    char **ret_body)
+{
+	struct contiv__pm_ep list;
+	char msg[600];
+	int r = contiv__pm_parse(jpm, &list, msg, sizeof(msg));
+
+	if (r < 0)
+		return r == -ENOMEM ? r : answer_error(ret_body, 400, "attach: %s", msg);
+	r = list.n ? pm_apply(a, "attach", ep, &list, ret_body) : 200;
+	contiv__pm_ep_clear(&list);
+	return r;
 }
 
 static struct json_object *attach_answer(struct contiv_agent *a, struct contiv_object *ep,
@@ -1155,8 +1185,6 @@ static int attachment_add(struct contiv_agent *a, const struct attach_req *rq, c
 	return 0;
 }
 
-static int attach_endpoint(struct contiv_agent *a, struct attach_req *rqp, char **ret_body);
-
 static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret_body)
 {
 	struct attach_req rq = {
@@ -1172,8 +1200,15 @@ static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret
 		.configure = json_configure(req),
 	};
 	struct json_object *jpm = NULL;
-	char q[CONTIV_QUOTE_MAX], msg[700];
-	int r;
+	CONTIV_OPTS(contiv_dp_endpoint_opts, eo);
+	struct contiv_object *ep = NULL, *got = NULL;
+	struct attachment *t;
+	struct item *cached, *net;
+	char q[CONTIV_QUOTE_MAX], path[300], msg[700], host_if[16] = "", *body = NULL, *out = NULL;
+	bool existed;
+	long status = 0;
+	int r, ret;
+	struct stat st;
 
 	if (!rq.tenant || !*rq.tenant)
 		rq.tenant = "default";
@@ -1192,35 +1227,17 @@ static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret
 		return answer_error(ret_body, 400, "attach: \"ifname\" \"%s\": not a valid interface name",
 				    contiv__quote(q, rq.ifname));
 	json_object_object_get_ex(req, "portMappings", &jpm);
-	r = contiv__pm_parse(jpm, &rq.pm, msg, sizeof(msg));
-	if (r < 0)
-		return r == -ENOMEM ? r : answer_error(ret_body, 400, "attach: %s", msg);
-	r = attach_endpoint(a, &rq, ret_body);
-	contiv__pm_ep_clear(&rq.pm);
-	return r;
-}
-
-/* /attach once the request is parsed; port mappings are moved out of rqp->pm. */
-static int attach_endpoint(struct contiv_agent *a, struct attach_req *rqp, char **ret_body)
-{
-	const struct attach_req rq = *rqp;
-	CONTIV_OPTS(contiv_dp_endpoint_opts, eo);
-	struct contiv_object *ep = NULL, *got = NULL;
-	struct attachment *t;
-	struct item *cached, *net;
-	char q[CONTIV_QUOTE_MAX], path[300], msg[700], host_if[16] = "", *body = NULL, *out = NULL;
-	bool existed;
-	long status = 0;
-	int r, ret;
-	struct stat st;
+	r = pm_request(a, "attach", rq.id, jpm, PM_VALIDATE, ret_body);
+	if (r)
+		return r;
 
 	t = attachment_find(a, rq.id, NULL);
 	if (t) {
 		if (streq(t->tenant, rq.tenant) && streq(t->network, rq.network) &&
 		    streq(t->group, rq.group) && streq(t->netns, rq.netns) && streq(t->ifname, rq.ifname)) {
-			if (rq.pm.n && !pm_same(&rq.pm, contiv__pm_find(&a->pm, rq.id)))
-				return answer_error(ret_body, 409, "endpoint \"%s\" is already attached with other port mappings (change them with /portmap)",
-						    rq.id);
+			r = pm_request(a, "attach", rq.id, jpm, PM_SAME, ret_body);
+			if (r)
+				return r;
 			*ret_body = strdup(t->answer);
 			return *ret_body ? 200 : -ENOMEM;
 		}
@@ -1247,7 +1264,7 @@ static int attach_endpoint(struct contiv_agent *a, struct attach_req *rqp, char 
 	if (existed && !rq.configure)
 		return answer_error(ret_body, 409, "endpoint \"%s\" is already attached (its container side belongs to the runtime)",
 				    rq.id);
-	r = pm_check_clash(a, "attach", rq.id, &rqp->pm, ret_body);
+	r = pm_request(a, "attach", rq.id, jpm, PM_CLASH, ret_body);
 	if (r)
 		return r;
 
@@ -1361,8 +1378,8 @@ static int attach_endpoint(struct contiv_agent *a, struct attach_req *rqp, char 
 			goto rollback;
 		}
 	}
-	if (rqp->pm.n) {
-		ret = cached ? pm_apply(a, "attach", cached, &rqp->pm, ret_body) :
+	if (jpm) {
+		ret = cached ? pm_request_apply(a, cached, jpm, ret_body) :
 			answer_error(ret_body, 503, "attach: endpoint \"%s\" not seen in netmaster's changes", rq.id);
 		if (ret != 200) {
 			contiv_dp_endpoint_del(a->dp, rq.id);
@@ -1469,11 +1486,12 @@ static int do_portmap(struct contiv_agent *a, struct json_object *req, char **re
 		return r == -ENOMEM ? r : answer_error(ret_body, 400, "portmap: %s", msg);
 	contiv_agent_sync(a, 0);
 	it = item_find(a, CONTIV_OBJECT_ENDPOINT, id);
-	if (!it || !ep_is_local(a, it) || !ep_str(it, CONTIV_ENDPOINT_IPV4_ADDRESS)) {
+	if (!it || !ep_is_local(a, it)) {
 		contiv__pm_ep_clear(&list);
 		return answer_error(ret_body, 404, "portmap: endpoint \"%s\" is not attached on this host%s%s",
 				    id, it ? ", but on " : "", it ? ep_str(it, CONTIV_ENDPOINT_HOST) ?: "?" : "");
 	}
+
 	r = pm_apply(a, "portmap", it, &list, ret_body);
 	contiv__pm_ep_clear(&list);
 	if (r != 200)

@@ -169,6 +169,19 @@ void contiv__pm_ep_clear(struct contiv__pm_ep *ep)
 	*ep = (struct contiv__pm_ep){ 0 };
 }
 
+bool contiv__pm_same(const struct contiv__pm_ep *x, const struct contiv__pm_ep *y)
+{
+	size_t nx = x ? x->n : 0, ny = y ? y->n : 0;
+
+	if (nx != ny)
+		return false;
+	for (size_t i = 0; i < nx; i++)
+		if (x->v[i].proto != y->v[i].proto || x->v[i].host_port != y->v[i].host_port ||
+		    x->v[i].port != y->v[i].port)
+			return false;
+	return true;
+}
+
 struct contiv__pm_ep *contiv__pm_find(const struct contiv__pm_table *t, const char *id)
 {
 	for (size_t i = 0; i < t->n; i++)
@@ -368,7 +381,9 @@ int contiv__pm_add_to_policy(const struct contiv__pm_table *t, struct contiv_pol
 			int r = contiv_policy_add_port_mapping(p, contiv__pm_proto_name(e->v[k].proto),
 							       e->v[k].host_port, ip, e->v[k].port);
 
-			if (r < 0)
+			/* one bad mapping (validated already: cannot happen) must
+			 * not cost the whole policy */
+			if (r == -ENOMEM)
 				return r;
 		}
 	}

@@ -8,6 +8,7 @@
 #ifndef CONTIV_AGENT_PORTMAP_H
 #define CONTIV_AGENT_PORTMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +50,9 @@ int contiv__pm_parse(struct json_object *arr, struct contiv__pm_ep *ret, char *e
 /* Frees the lists of an endpoint's entry (not the entry itself). */
 void contiv__pm_ep_clear(struct contiv__pm_ep *ep);
 
+/* Whether two lists (NULL = empty) hold the same mappings in the same order. */
+bool contiv__pm_same(const struct contiv__pm_ep *x, const struct contiv__pm_ep *y);
+
 /* The entry of an endpoint id, or NULL. */
 struct contiv__pm_ep *contiv__pm_find(const struct contiv__pm_table *t, const char *id);
 
@@ -89,7 +93,10 @@ void contiv__pm_table_clear(struct contiv__pm_table *t);
  */
 typedef const char *(*contiv__pm_ip_fn)(const char *id, void *userdata);
 
-/* Adds every mapping whose endpoint has an address to the policy. */
+/*
+ * Adds every mapping whose endpoint has an address to the policy; one the
+ * policy refuses is skipped. Returns 0 or -ENOMEM.
+ */
 int contiv__pm_add_to_policy(const struct contiv__pm_table *t, struct contiv_policy *p,
 			     contiv__pm_ip_fn ip_of, void *userdata);
 

@@ -48,3 +48,33 @@ expect_closed() {
 	got=$(from_fabric "$2" "$3")
 	if [ -z "$got" ]; then ok "$1: $2:$3 closed"; else fail "$1: $2:$3 still answers (peer $got)"; fi
 }
+
+# udp_peer_in NS PORT: a UDP server in NS answering each datagram with
+# "peer <source address>" (python3: busybox has no UDP nc).
+udp_peer_in() {
+	ip netns exec "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+while True:
+    data, peer = s.recvfrom(512)
+    s.sendto(("peer %s\n" % peer[0]).encode(), peer)
+' "$2" >/dev/null 2>&1 &
+	echo $! >"$CL_DIR/udp-$1-$2.pid"
+	disown $!
+}
+
+# udp_peer_seen NS IP PORT: what the UDP server at IP:PORT saw as our
+# address ("" without an answer within 2 s).
+udp_peer_seen() {
+	ip netns exec "$1" python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(2)
+s.sendto(b"hi", (sys.argv[1], int(sys.argv[2])))
+try:
+    print(s.recv(512).decode().split()[1])
+except OSError:
+    pass
+' "$2" "$3" 2>/dev/null
+}

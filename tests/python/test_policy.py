@@ -271,7 +271,7 @@ class TestArguments(unittest.TestCase):
         if contiv.ctypes.sizeof(contiv.ctypes.c_void_p) == 8:
             self.assertEqual(contiv.ctypes.sizeof(contiv._DpOpts), 40)
             self.assertEqual(contiv.ctypes.sizeof(contiv._DpEndpointOpts), 88)
-            self.assertEqual(contiv.ctypes.sizeof(contiv._AgentOpts), 32)
+            self.assertEqual(contiv.ctypes.sizeof(contiv._AgentOpts), 40)
 
 
 # ---------------------------------------------------------------------------
@@ -455,6 +455,13 @@ class _DatapathBody:
         self.assertIn("error", json.loads(body))
         status, body = agent.handle("GET", "/attach")
         self.assertEqual(status, 405, body)
+        status, body = agent.handle("POST", "/portmap", {"id": "c1", "portMappings": [
+            {"protocol": "tcp", "hostPort": 70000, "containerPort": 80}]})
+        self.assertEqual(status, 400, body)
+        self.assertIn("portMappings[0].hostPort 70000", json.loads(body)["error"])
+        pm_agent = contiv.Agent(self.ctx, client, self.dp, "host1", "10.200.0.1",
+                                portmap_file="/nonexistent/portmap.json")
+        pm_agent.close()
         with self.assertRaises(contiv.InvalidArgumentError):
             contiv.Agent(self.ctx, client, self.dp, "", "10.200.0.1")
         with self.assertRaises(contiv.UnavailableError):

@@ -5,7 +5,7 @@
 #   containers reaching each other (same host, other host) see their own
 #   addresses (no NAT between containers).
 # - DNAT: portMappings on /attach and POST /portmap; the fabric reaches the
-#   container through host1's underlay address; [] closes the port, detach
+#   container through host1's underlay address (tcp, and udp with python3); [] closes the port, detach
 #   removes it; a host port mapped twice is refused (409), bad input 400,
 #   unknown endpoint 404, nothing changed by an error; kill -9 + restart
 #   keeps the mappings (state file), also across a later policy change.
@@ -47,6 +47,10 @@ attach_pm() {
 ip -n "$CL_FABRIC" addr add "$EXT_IP/24" dev br0
 httpd_in "$CL_FABRIC" "$EXT_IP:9100"
 netctl net create --subnet=10.1.1.0/24 --gateway=10.1.1.254 contiv-net || fail "net create"
+# netplugin turns forwarding on at start (whatever the namespace inherited)
+hexec host2 sysctl -qw net.ipv4.ip_forward=0
+netplugin_stop 2
+netplugin_start 2 || fail "restart of host2's netplugin"
 for h in 1 2; do
 	[ "$(hexec "host$h" cat /proc/sys/net/ipv4/ip_forward)" = 1 ] &&
 		ok "netplugin of host$h enabled ip_forward" || fail "ip_forward not enabled on host$h"
@@ -84,6 +88,13 @@ portmap host1 '{"id":"c1","portMappings":[{"hostPort":9099,"containerPort":9099}
 expect_status "/portmap adds 8088 and udp 5353" 200
 expect_peer "fabric -> host1:8088 reaches c1" "$(from_fabric 10.200.0.1 8088)" $CL_MASTER_IP
 expect_peer "fabric -> host1:9099 still reaches c1" "$(from_fabric 10.200.0.1 9099)" $CL_MASTER_IP
+if command -v python3 >/dev/null 2>&1; then
+	udp_peer_in "$(contns c1)" 53
+	sleep 0.3
+	expect_peer "udp: fabric -> host1:5353 reaches c1:53" "$(udp_peer_seen "$CL_FABRIC" 10.200.0.1 5353)" $CL_MASTER_IP
+else
+	echo "# udp mapping not checked on the wire: no python3"
+fi
 hexec host1 nft list map inet contiv dnat_udp 2>/dev/null | grep -q "5353 : $(cip c1) . 53" &&
 	ok "udp 5353 in the kernel's dnat_udp map" || fail "udp mapping missing: $(hexec host1 nft list map inet contiv dnat_udp 2>&1)"
 
