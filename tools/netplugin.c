@@ -298,26 +298,6 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 }
 
 
-/* mkdir -p of the socket's directory (mode 0755 as /run/contiv). */
-static void make_parent(const char *path)
-{
-	char dir[108];
-	char *slash;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (!slash || slash == dir)
-		return;
-	*slash = '\0';
-	for (char *p = dir + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(dir, 0755);
-			*p = '/';
-		}
-	mkdir(dir, 0755);
-}
-
 /*
  * Routing between the underlay and the networks' bridges (SNAT of container
  * traffic leaving the host, DNAT port mappings) needs IPv4 forwarding in
@@ -536,7 +516,7 @@ int main(int argc, char **argv)
 	aopts.host = cfg.host;
 	aopts.vtep_ip = cfg.vtep_ip;
 	aopts.portmap_file = cfg.portmap_file;
-	make_parent(cfg.portmap_file);
+	tool_make_parent(cfg.portmap_file);
 	if (!cfg.no_ip_forward && (r = enable_ip_forward()) < 0)
 		logmsg(LOG_WARNING, "cannot set net.ipv4.ip_forward: %s (container traffic to the underlay and port mappings need it)",
 		       strerror(-r));
@@ -565,7 +545,7 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);	/* inherited by every thread */
 	signal(SIGPIPE, SIG_IGN);
 
-	make_parent(cfg.socket_path);
+	tool_make_parent(cfg.socket_path);
 	fd = tool_unix_listener(cfg.socket_path);
 	if (fd >= 0)
 		mhd = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |

@@ -53,3 +53,21 @@ int tool_unix_listener(const char *path)
 	umask(old);
 	return fd;
 }
+
+void tool_make_parent(const char *path)
+{
+	char dir[256], *p;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	p = strrchr(dir, '/');
+	if (!p || p == dir)
+		return;
+	*p = '\0';
+	for (p = dir + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(dir, 0755);
+			*p = '/';
+		}
+	mkdir(dir, 0755);
+}

@@ -13,4 +13,7 @@ int tool_parse_level(const char *name);
  */
 int tool_unix_listener(const char *path);
 
+/* mkdir -p of the directory of a socket path (mode 0755, as /run/contiv). */
+void tool_make_parent(const char *path);
+
 #endif

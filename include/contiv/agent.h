@@ -17,7 +17,11 @@
  *                  id), "containerID", "containerName", "netns" (path),
  *                  "ifname" (optional, default eth0), "ipAddress"
  *                  (optional, requested), "portMappings" (optional, see
- *                  below)}
+ *                  below), "configure" (optional, default true; false:
+ *                  the container side gets its name, MAC and MTU but no
+ *                  address or route, for a runtime such as Docker that
+ *                  moves and configures it itself; such an endpoint is
+ *                  never re-plugged)}
  *                 -> 200 {"endpoint": <endpoint object>, "ipv4": "a.b.c.d/len",
  *                    "gateway": "...", "ipv6": ..., "gateway6": ..., "mac", "mtu",
  *                    "hostIfname", "portMappings": [...] (only when given),

@@ -1076,7 +1076,17 @@ static int master_delete_endpoint(struct contiv_agent *a, const char *id)
 struct attach_req {
 	const char *tenant, *network, *group, *id, *container_id, *container_name, *netns, *ifname,
 		*ip;
+	bool configure;	/* false: the runtime moves and configures the container side (Docker) */
 };
+
+/* "configure": false: JSON false only; absent = true. */
+static bool json_configure(struct json_object *req)
+{
+	struct json_object *v;
+
+	return !json_object_object_get_ex(req, "configure", &v) ||
+	       !json_object_is_type(v, json_type_boolean) || json_object_get_boolean(v);
+}
 
 /* 409 if one of @list's host ports is mapped by another endpoint here. */
 static int pm_check_clash(struct contiv_agent *a, const char *what, const char *id,
@@ -1255,6 +1265,7 @@ static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret
 		.netns = json_str(req, "netns"),
 		.ifname = json_str(req, "ifname"),
 		.ip = json_str(req, "ipAddress"),
+		.configure = json_configure(req),
 	};
 	struct json_object *jpm = NULL;
 	CONTIV_OPTS(contiv_dp_endpoint_opts, eo);
@@ -1312,6 +1323,15 @@ static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret
 		return answer_error(ret_body, 409, "endpoint \"%s\" is attached on host \"%s\"", rq.id,
 				    ep_str(cached, CONTIV_ENDPOINT_HOST) ?: "");
 	existed = cached != NULL;
+	/*
+	 * An unconfigured container side (Docker) is moved away by the runtime:
+	 * plugging an endpoint that exists again would replace its veth pair
+	 * and cut the running container off. Only a repeat of an attach made
+	 * by this agent (answered above) is safe.
+	 */
+	if (existed && !rq.configure)
+		return answer_error(ret_body, 409, "endpoint \"%s\" is already attached (its container side belongs to the runtime)",
+				    rq.id);
 	r = pm_request(a, "attach", rq.id, jpm, PM_CLASH, ret_body);
 	if (r)
 		return r;
@@ -1394,11 +1414,11 @@ static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret
 		const char *ip4 = contiv_object_get_str(got, CONTIV_ENDPOINT_IPV4_ADDRESS);
 		const char *gw = contiv_object_get_str(net->obj, CONTIV_NETWORK_GATEWAY);
 
-		if (ip4) {
+		if (ip4 && rq.configure) {
 			snprintf(v4, sizeof(v4), "%s/%u", ip4, network_prefix_len(net));
 			eo.ipv4_cidr = v4;
 		}
-		if (gw && *gw) {
+		if (gw && *gw && rq.configure) {
 			snprintf(gw4, sizeof(gw4), "%s", gw);
 			eo.gateway4 = gw4;
 		}
