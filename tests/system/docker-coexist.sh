@@ -58,6 +58,10 @@ EOF
 third_before=$(hexec host1 nft -s list table inet thirdparty)
 
 # Docker on host1 before the containers; on host2 only after them.
+# Docker sets the FORWARD policy to DROP only when it turns ip_forward on
+# itself; netplugin turned it on at its start, so it is set back to 0 first:
+# the case of a Docker engine that was there before netplugin.
+hexec host1 sysctl -qw net.ipv4.ip_forward=0
 docker_up host1 || fail "dockerd on host1"
 if hexec host1 iptables -S FORWARD | grep -qx -- '-P FORWARD DROP'; then
 	ok "Docker set FORWARD policy DROP on host1"
@@ -95,6 +99,7 @@ expect_ping a1 "$A2"
 expect_ping a2 "$(cip a1)"
 
 echo "# dockerd started on host2 after netplugin and the containers"
+hexec host2 sysctl -qw net.ipv4.ip_forward=0
 docker_up host2 || fail "dockerd on host2"
 if hexec host2 iptables -S FORWARD | grep -qx -- '-P FORWARD DROP'; then
 	ok "Docker set FORWARD policy DROP on host2"
