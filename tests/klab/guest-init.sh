@@ -19,6 +19,9 @@ mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /run/netns /var/run
+# "ip netns exec" bind-mounts /etc/netns/<ns>/resolv.conf over /etc/resolv.conf,
+# which must exist (the guest has no resolver configuration of its own).
+[ -e /etc/resolv.conf ] || : >/etc/resolv.conf
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 mount -t bpf bpf /sys/fs/bpf 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
