@@ -560,6 +560,11 @@ static int qos_apply(struct contiv_agent *a, const struct item *ep, bool full)
 	if (bps || qa)
 		contiv_info(a->ctx, "agent: endpoint %s shaped to %" PRIu64 " bit/s, burst %u bytes",
 			    ep->key, bps, burst);
+	if (!bps) {
+		/* only shaped endpoints are remembered, so the list stays short */
+		qos_forget(a, ep->key);
+		return 0;
+	}
 	if (!qa) {
 		char *id = strdup(ep->key);
 
@@ -1157,7 +1162,9 @@ static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret
 	}
 	cached = item_find(a, CONTIV_OBJECT_ENDPOINT, rq.id);
 	if (cached) {
-		r = qos_apply(a, cached, true);
+		/* a new endpoint's veth is new: no shaping to check or clear (a
+		 * qdisc dump per attach costs O(local endpoints)) */
+		r = qos_apply(a, cached, existed);
 		if (r < 0) {
 			ret = answer_error(ret_body, 503, "attach: shaping: %s", contiv_ctx_get_error(a->ctx));
 			contiv_dp_endpoint_del(a->dp, rq.id);
