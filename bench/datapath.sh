@@ -20,7 +20,8 @@
 #                 hosts, i.e. M FDB + neighbour entries, plus 20 local ones;
 #                 goal < 16 MiB
 #
-#   bench/datapath.sh [PART...]     parts by name (default: all, in order)
+#   bench/datapath.sh [PART...]     parts by name (default: all; program,
+#                                   attach, throughput, rules, rss)
 # Environment: DP_SECONDS (iperf3/rr seconds, 3), DP_RUNS (runs per
 # throughput figure, 3), DP_ATTACH_N (1000), DP_REMOTE_N (10000),
 # DP_RULES ("1 100 1000 10000").
@@ -35,7 +36,7 @@ RUNS=${DP_RUNS:-3}
 ATTACH_N=${DP_ATTACH_N:-1000}
 REMOTE_N=${DP_REMOTE_N:-10000}
 RULE_COUNTS=${DP_RULES:-1 100 1000 10000}
-PARTS=${*:-throughput rules program attach rss}
+PARTS=${*:-program attach throughput rules rss}
 # the real binaries, not libtool's wrapper scripts
 bin() {
 	if [ "$(head -c 2 "$top_builddir/$1/$2" 2>/dev/null)" = '#!' ] && [ -x "$top_builddir/$1/.libs/$2" ]; then
@@ -258,16 +259,23 @@ part_attach() {
 	for i in $(seq "$n"); do ip netns del "$pfx$i"; done
 }
 
-# VmRSS and VmHWM of a pid in KiB: "rss hwm"
-rss_of() { awk '/^VmRSS/ { r = $2 } /^VmHWM/ { h = $2 } END { print r, h }' "/proc/$1/status"; }
+# VmRSS, VmHWM, RssAnon and RssFile of a pid in KiB: "rss hwm anon file"
+rss_of() {
+	awk '/^VmRSS/ { r = $2 } /^VmHWM/ { h = $2 } /^RssAnon/ { a = $2 } /^RssFile/ { f = $2 }
+	     END { print r, h, a, f }' "/proc/$1/status"
+}
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f MiB", k / 1024 }'; }
 
 part_rss() {
-	local pid m=$REMOTE_N i t0 t1 have pfx=${CL_PREFIX}c-rs rss0 hwm0 rss hwm
+	local pid m=$REMOTE_N i t0 t1 have pfx=${CL_PREFIX}c-rs rss0 hwm0 anon0 file0 rss hwm anon file
 	hr "5. netplugin memory with $m remote endpoints + 20 local"
+	# a fresh cluster: the earlier parts' 10000 rules would be recompiled
+	# at every change of the endpoint set
+	[ "$CLUSTER" = 0 ] || { cluster_down; CLUSTER=0; RULES_NOW=0; }
 	need_cluster
 	pid=$(cat "$CL_DIR/host1.pid")
-	read -r rss0 hwm0 < <(rss_of "$pid")
-	for i in $(seq 20); do ip netns add "$pfx$i"; done
+	read -r rss0 hwm0 anon0 file0 < <(rss_of "$pid")
+	for i in $(seq 100001 100020); do ip netns add "$pfx$i"; done
 	hexec host1 "$ATTACH" api "$CL_DIR/host1.sock" "$TENANT" "$NET" "$pfx" 20 100001 >/dev/null
 	t0=$(date +%s.%N)
 	for i in $(seq "$m"); do
@@ -283,12 +291,12 @@ part_rss() {
 	done
 	echo "host1's netplugin programmed $have remote endpoints $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f s", b - a }') after the first create"
 	echo "kernel: $(hexec host1 bridge fdb show | grep -c 'dst 10.200') FDB entries, $(hexec host1 ip neigh show nud permanent | grep -c .) permanent neighbours on host1"
-	read -r rss hwm < <(rss_of "$pid")
-	printf '%-34s %10s %10s\n' "netplugin (host1)" "VmRSS" "VmHWM"
-	printf '%-34s %7.1f MiB %6.1f MiB\n' "before (1 local endpoint)" "$(awk -v k="$rss0" 'BEGIN { print k / 1024 }')" "$(awk -v k="$hwm0" 'BEGIN { print k / 1024 }')"
-	printf '%-34s %7.1f MiB %6.1f MiB\n' "$m remote + 21 local" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$(awk -v k="$hwm" 'BEGIN { print k / 1024 }')"
+	read -r rss hwm anon file < <(rss_of "$pid")
+	printf '%-30s %12s %12s %12s %12s\n' "netplugin (host1)" VmRSS VmHWM RssAnon RssFile
+	printf '%-30s %12s %12s %12s %12s\n' "before (1 local endpoint)" "$(mib "$rss0")" "$(mib "$hwm0")" "$(mib "$anon0")" "$(mib "$file0")"
+	printf '%-30s %12s %12s %12s %12s\n' "$m remote + 21 local" "$(mib "$rss")" "$(mib "$hwm")" "$(mib "$anon")" "$(mib "$file")"
 	echo "VmHWM / goal (16 MiB): $(pct "$hwm" 16384)"
-	read -r rss hwm < <(rss_of "$(cat "$CL_DIR/netmaster.pid")")
+	read -r rss hwm anon file < <(rss_of "$(cat "$CL_DIR/netmaster.pid")")
 	echo "(netmaster: VmRSS $((rss / 1024)) MiB, VmHWM $((hwm / 1024)) MiB)"
 }
 
