@@ -9,9 +9,8 @@ top_srcdir=${top_srcdir:-$top_builddir}
 export LD_LIBRARY_PATH=$top_builddir/libcontiv/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 . "$top_srcdir/tests/lib/cluster.sh"
 N=${1:-50}
-# the real binary, not libtool's wrapper script (the library is on LD_LIBRARY_PATH)
-CONTIV=$top_builddir/plugins/cni/.libs/contiv-cni
-[ -x "$CONTIV" ] || CONTIV=$top_builddir/plugins/cni/contiv-cni
+# contiv-cni links no libtool library: the binary itself, not a wrapper
+CONTIV=$top_builddir/plugins/cni/contiv-cni
 BRIDGE=/usr/lib/cni/bridge
 [ -x "$BRIDGE" ] || { echo "SKIP: $BRIDGE missing (containernetworking-plugins)"; exit 77; }
 cluster_up 1 >/dev/null 2>&1 || { echo "cluster did not start"; exit 1; }

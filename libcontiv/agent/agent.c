@@ -308,6 +308,26 @@ static struct remote_applied *remote_find(struct contiv_agent *a, uint32_t tag, 
 	return NULL;
 }
 
+/*
+ * remote_find() starting at *hint: the remotes were appended in the order
+ * of the items, which reconcile_remotes() walks, so the next one is almost
+ * always at the hint (a linear search per remote made each sync O(n^2)).
+ */
+static struct remote_applied *remote_find_from(struct contiv_agent *a, uint32_t tag, const char *mac,
+						size_t *hint)
+{
+	struct remote_applied *ra;
+
+	if (*hint < a->remotes.n && a->remotes.v[*hint].tag == tag &&
+	    !strcasecmp(a->remotes.v[*hint].mac, mac))
+		ra = &a->remotes.v[*hint];
+	else
+		ra = remote_find(a, tag, mac);
+	if (ra)
+		*hint = (size_t)(ra - a->remotes.v) + 1;
+	return ra;
+}
+
 static int reconcile_networks(struct contiv_agent *a, bool full)
 {
 	int err = 0;
@@ -350,6 +370,9 @@ static int reconcile_networks(struct contiv_agent *a, bool full)
 
 static int reconcile_remotes(struct contiv_agent *a, bool full)
 {
+	const char *last_t = NULL, *last_n = NULL;
+	struct item *last_net = NULL;
+	size_t hint = 0;
 	int err = 0;
 
 	for (size_t i = 0; i < a->remotes.n; i++)
@@ -362,14 +385,21 @@ static int reconcile_remotes(struct contiv_agent *a, bool full)
 
 		if (it->kind != CONTIV_OBJECT_ENDPOINT || ep_is_local(a, it))
 			continue;
-		net = network_of(a, ep_str(it, CONTIV_ENDPOINT_TENANT), ep_str(it, CONTIV_ENDPOINT_NETWORK));
+		/* consecutive endpoints are mostly of one network: look it up once */
+		if (!last_t || !streq(last_t, ep_str(it, CONTIV_ENDPOINT_TENANT)) ||
+		    !streq(last_n, ep_str(it, CONTIV_ENDPOINT_NETWORK))) {
+			last_t = ep_str(it, CONTIV_ENDPOINT_TENANT) ?: "";
+			last_n = ep_str(it, CONTIV_ENDPOINT_NETWORK) ?: "";
+			last_net = network_of(a, last_t, last_n);
+		}
+		net = last_net;
 		mac = ep_str(it, CONTIV_ENDPOINT_MAC_ADDRESS);
 		ip = ep_str(it, CONTIV_ENDPOINT_IPV4_ADDRESS);
 		vtep = ep_str(it, CONTIV_ENDPOINT_VTEP_IP);
 		if (!net || net->encap != CONTIV_DP_VXLAN || !net->tag || !mac || !vtep ||
 		    !net_applied_find(a, net->encap, net->tag))
 			continue;
-		ra = remote_find(a, net->tag, mac);
+		ra = remote_find_from(a, net->tag, mac, &hint);
 		if (ra && !full && streq(ra->ip, ip) && streq(ra->vtep, vtep)) {
 			ra->wanted = true;
 			continue;
@@ -642,6 +672,11 @@ static int qos_apply(struct contiv_agent *a, const struct item *ep, bool full)
 	if (bps || qa)
 		contiv_info(a->ctx, "agent: endpoint %s shaped to %" PRIu64 " bit/s, burst %u bytes",
 			    ep->key, bps, burst);
+	if (!bps) {
+		/* only shaped endpoints are remembered, so the list stays short */
+		qos_forget(a, ep->key);
+		return 0;
+	}
 	if (!qa) {
 		char *id = strdup(ep->key);
 
@@ -1438,7 +1473,9 @@ static int do_attach(struct contiv_agent *a, struct json_object *req, char **ret
 	}
 	cached = item_find(a, CONTIV_OBJECT_ENDPOINT, rq.id);
 	if (cached) {
-		r = qos_apply(a, cached, true);
+		/* a new endpoint's veth is new: no shaping to check or clear (a
+		 * qdisc dump per attach costs O(local endpoints)) */
+		r = qos_apply(a, cached, existed);
 		if (r < 0) {
 			ret = answer_error(ret_body, 503, "attach: shaping: %s", contiv_ctx_get_error(a->ctx));
 			contiv_dp_endpoint_del(a->dp, rq.id);

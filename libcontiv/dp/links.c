@@ -25,6 +25,7 @@
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
 #include <netlink/route/link/bridge.h>
+#include <netlink/route/link/inet6.h>
 #include <netlink/route/link/veth.h>
 #include <netlink/route/link/vlan.h>
 #include <netlink/route/link/vxlan.h>
@@ -171,7 +172,34 @@ struct link_want {
 	struct nl_addr *mac;
 	const char *alias;
 	bool up;
+	bool no_ll6;	/* no IPv6 link-local address (a bridge port needs none) */
 };
+
+/*
+ * Sets IPv6 address generation "none" on a link that is still down, so that
+ * bringing it up adds no fe80:: address and routes: with one per endpoint,
+ * every later link event walks an IPv6 routing tree that grows with the
+ * number of endpoints. The kernel refuses this at creation, and once the
+ * link is up it is too late. Skipped where IPv6 is absent.
+ */
+static int link_no_ll6(struct nl_sock *sk, struct rtnl_link *link)
+{
+	struct rtnl_link *ch;
+	uint8_t mode = 0;
+	int r;
+
+	if ((rtnl_link_get_flags(link) & IFF_UP) || rtnl_link_inet6_get_addr_gen_mode(link, &mode) < 0 ||
+	    mode == IN6_ADDR_GEN_MODE_NONE)
+		return 0;
+	ch = rtnl_link_alloc();
+	if (!ch)
+		return -ENOMEM;
+	r = rtnl_link_inet6_set_addr_gen_mode(ch, IN6_ADDR_GEN_MODE_NONE);
+	if (r == 0)
+		r = rtnl_link_change(sk, link, ch, 0);
+	rtnl_link_put(ch);
+	return contiv__dp_nlerr(r);
+}
 
 static int link_ensure(struct nl_sock *sk, struct rtnl_link *link, const struct link_want *w)
 {
@@ -179,6 +207,11 @@ static int link_ensure(struct nl_sock *sk, struct rtnl_link *link, const struct 
 	bool any = false;
 	int r;
 
+	if (w->no_ll6) {
+		r = link_no_ll6(sk, link);
+		if (r < 0)
+			return r;
+	}
 	ch = rtnl_link_alloc();
 	if (!ch)
 		return -ENOMEM;
@@ -1404,7 +1437,7 @@ CONTIV_EXPORT int contiv_dp_endpoint_add(struct contiv_dp *dp, const struct cont
 	if (r < 0)
 		goto fail;
 	r = link_ensure(dp->rtnl, hl, &(struct link_want){ .mtu = mtu, .master = rtnl_link_get_ifindex(bl),
-							  .alias = id, .up = true });
+							  .alias = id, .up = true, .no_ll6 = true });
 	if (r < 0) {
 		r = contiv__error(dp->ctx, r, "%s: putting %s on bridge %s: %s", what, host, br, strerror(-r));
 		goto fail;

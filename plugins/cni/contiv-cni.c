@@ -3,9 +3,10 @@
  * contiv-cni: a CNI plugin (spec 0.3.0 .. 1.1.0) that attaches containers
  * through the local netplugin's agent API (see <contiv/agent.h>).
  *
- * A thin program over the public API of libcontiv: the CNI JSON is parsed
- * with json-c, the agent is reached with a contiv_client over its unix
- * socket. Everything the runtime needs comes on stdout: a result, or a CNI
+ * A thin program: the CNI JSON is parsed with json-c, the agent is reached
+ * over its unix socket with a small HTTP client of its own (agent-http.c;
+ * not libcontiv's, whose libraries would cost more to load than an attach
+ * takes). Everything the runtime needs comes on stdout: a result, or a CNI
  * error object with exit status 1. Diagnostics go to stderr only when
  * CONTIV_CNI_DEBUG is set.
  */
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -28,7 +30,7 @@
 
 #include <json-c/json.h>
 
-#include <contiv/contiv.h>
+#include "agent-http.h"
 
 #define DEFAULT_SOCKET "/run/contiv/netplugin.sock"
 #define MAX_STDIN (1024 * 1024)
@@ -252,33 +254,17 @@ static void endpoint_id(struct cni *c)
 static int agent_request(struct cni *c, const char *method, const char *path, const char *body, long *status,
 			 struct json_object **ret, int unreachable_code)
 {
-	CONTIV_OPTS(contiv_client_opts, opts, .unix_socket = c->socket, .timeout_ms = 60000);
-	struct contiv_ctx *ctx = NULL;
-	struct contiv_client *client = NULL;
-	char *out = NULL;
+	char *out = NULL, details[600];
 	int r;
 
 	*ret = NULL;
-	if (contiv_ctx_new(NULL, &ctx) < 0)
-		return cni_error(CNI_ERR_INTERNAL, NULL, "out of memory");
-	contiv_ctx_set_log_fn(ctx, NULL, NULL);
-	r = contiv_client_new(ctx, "http://localhost", &opts, &client);
-	if (r == 0)
-		r = contiv_client_request(client, method, path, body, status, &out);
-	if (r < 0) {
-		char details[600];
-
-		snprintf(details, sizeof(details), "%s", contiv_ctx_get_error(ctx) ?: strerror(-r));
-		contiv_client_unref(client);
-		contiv_ctx_unref(ctx);
+	r = cni_agent_http(c->socket, method, path, body, 60000, status, &out, details, sizeof(details));
+	if (r < 0)
 		return cni_error(unreachable_code, details, "the netplugin agent at %s cannot be reached",
 				 c->socket);
-	}
-	debug("%s %s %s -> %ld %s", method, path, body ? body : "", *status, out ? out : "");
-	*ret = out ? json_tokener_parse(out) : NULL;
-	contiv_free(out);
-	contiv_client_unref(client);
-	contiv_ctx_unref(ctx);
+	debug("%s %s %s -> %ld %s", method, path, body ? body : "", *status, out);
+	*ret = json_tokener_parse(out);
+	free(out);
 	return 0;
 }
 
