@@ -229,7 +229,7 @@ build_initramfs() {
     for f in /etc/protocols /etc/services /etc/ethertypes; do [ -f $f ] && cp $f "$STAGE/etc/"; done
     printf 'root:x:0:0:root:/root:/bin/sh\ntcpdump:x:0:0:tcpdump:/:/bin/false\nnobody:x:65534:65534:nobody:/:/bin/false\n' > "$STAGE/etc/passwd"
     printf 'root:x:0:\ntcpdump:x:0:\ntty:x:5:\nnogroup:x:65534:\n' > "$STAGE/etc/group"
-    printf 'passwd: files\ngroup: files\nhosts: files\n' > "$STAGE/etc/nsswitch.conf"
+    printf 'passwd: files\ngroup: files\nhosts: files dns\n' > "$STAGE/etc/nsswitch.conf"
     printf '127.0.0.1 localhost klab\n::1 localhost\n' > "$STAGE/etc/hosts"
     echo 'export PS1="klab# "' > "$STAGE/etc/profile"
     # kernel modules (+ dependency closure) and fresh module indexes
