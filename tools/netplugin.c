@@ -65,28 +65,11 @@ static struct {
 };
 
 static pthread_mutex_t agent_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int waiters;
 static atomic_bool stopping;
 static struct contiv_agent *agent;
 
-static void logmsg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logmsg(int prio, const char *fmt, ...)
-{
-	static const char *const names[] = { "emerg", "alert", "crit", "error", "warning",
-					     "notice", "info", "debug" };
-	va_list ap;
-
-	if (prio > cfg.log_level)
-		return;
-	pthread_mutex_lock(&log_lock);
-	fprintf(stderr, "netplugin: %s: ", names[prio & 7]);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	pthread_mutex_unlock(&log_lock);
-}
+#define logmsg tool_log
 
 static void lib_log(struct contiv_ctx *ctx, int priority, const char *file, int line,
 		    const char *fn, const char *message, void *userdata)
@@ -488,6 +471,8 @@ int main(int argc, char **argv)
 	sigset_t sigs;
 	int r, sig, fd, dns_fd = -1;
 	char err[160];
+
+	tool_log_setup("netplugin", &cfg.log_level);
 
 	r = parse_args(argc, argv);
 	if (r >= 0)

@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -70,4 +72,31 @@ void tool_make_parent(const char *path)
 			*p = '/';
 		}
 	mkdir(dir, 0755);
+}
+
+static const char *log_prog = "contiv";
+static const int *log_level;
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void tool_log_setup(const char *prog, const int *level)
+{
+	log_prog = prog;
+	log_level = level;
+}
+
+void tool_log(int prio, const char *fmt, ...)
+{
+	static const char *const names[] = { "emerg", "alert", "crit", "error", "warning",
+					     "notice", "info", "debug" };
+	va_list ap;
+
+	if (log_level && prio > *log_level)
+		return;
+	pthread_mutex_lock(&log_lock);
+	fprintf(stderr, "%s: %s: ", log_prog, names[prio & 7]);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	pthread_mutex_unlock(&log_lock);
 }

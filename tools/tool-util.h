@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Helpers shared by the daemons in tools/ (netmaster, netplugin). */
+/* Helpers shared by the daemons in tools/ and plugins/ (netmaster, netplugin,
+ * contiv-docker-plugin). */
 #ifndef CONTIV_TOOL_UTIL_H
 #define CONTIV_TOOL_UTIL_H
 
@@ -15,5 +16,13 @@ int tool_unix_listener(const char *path);
 
 /* mkdir -p of the directory of a socket path (mode 0755, as /run/contiv). */
 void tool_make_parent(const char *path);
+
+/*
+ * Logging on stderr as "<prog>: <level>: <message>", one whole line at a
+ * time whatever the thread. tool_log_setup() names the program and where its
+ * level (a syslog priority) lives; messages above *level are dropped.
+ */
+void tool_log_setup(const char *prog, const int *level);
+void tool_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

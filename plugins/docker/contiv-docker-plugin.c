@@ -52,27 +52,10 @@ static struct {
 	.sync = true,
 };
 
-static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_mutex_t handler_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_bool stopping;
 
-static void logmsg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void logmsg(int prio, const char *fmt, ...)
-{
-	static const char *const names[] = { "emerg", "alert", "crit", "error", "warning",
-					     "notice", "info", "debug" };
-	va_list ap;
-
-	if (prio > cfg.log_level)
-		return;
-	pthread_mutex_lock(&log_lock);
-	fprintf(stderr, "contiv-docker-plugin: %s: ", names[prio & 7]);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	pthread_mutex_unlock(&log_lock);
-}
+#define logmsg tool_log
 
 /* ---- transports: one set per thread (clients are single-threaded) ---- */
 
@@ -326,6 +309,8 @@ int main(int argc, char **argv)
 	pthread_t syncer;
 	sigset_t sigs;
 	int r, sig, fd;
+
+	tool_log_setup("contiv-docker-plugin", &cfg.log_level);
 
 	r = parse_args(argc, argv);
 	if (r >= 0)
