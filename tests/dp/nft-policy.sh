@@ -166,7 +166,9 @@ expect() {	# what features: apply, the answer must be "applied what"
 	echo "apply $*" >&3
 	nsent=$((nsent + 1))
 	_i=0
-	while [ "$(wc -l <"$tmp/out")" -lt $nsent ] && [ $_i -lt 100 ]; do
+	# up to 60 s: the first answer waits for the helper to start (a libtool
+	# wrapper, on a loaded machine) and is a bound, not a timing check
+	while [ "$(wc -l <"$tmp/out")" -lt $nsent ] && [ $_i -lt 600 ]; do
 		sleep 0.1
 		_i=$((_i + 1))
 	done
