@@ -178,8 +178,8 @@ const char *contiv__dns_names_tenant_of(const struct contiv__dns_names *t, const
 	struct bridge key = { 0 };
 	const struct bridge *b;
 
-	if (!t || !t->sealed || !ifname || strlen(ifname) >= sizeof(key.ifname))
-		return NULL;
+	if (!t || !t->sealed || !t->nb || !ifname || strlen(ifname) >= sizeof(key.ifname))
+		return NULL;	/* (bsearch must not get a NULL array, even of 0 elements) */
 	snprintf(key.ifname, sizeof(key.ifname), "%s", ifname);
 	b = bsearch(&key, t->bridges, t->nb, sizeof(*t->bridges), bridge_cmp);
 	return b ? b->tenant : NULL;

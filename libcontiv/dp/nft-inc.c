@@ -196,7 +196,8 @@ static struct nft_applied *applied_new(const struct contiv_policy *p)
 	}
 	if (a->ndnat > 1)
 		qsort(a->dnat, a->ndnat, sizeof(*a->dnat), dnat_cmp);
-	qsort(a->dscps, a->ndscps, sizeof(*a->dscps), u32_cmp);
+	if (a->ndscps > 1)
+		qsort(a->dscps, a->ndscps, sizeof(*a->dscps), u32_cmp);
 	for (size_t i = 0; i < a->nrules; i++) {
 		size_t at = (size_t)a->rules[i].chain_id & a->mask;
 
@@ -277,11 +278,13 @@ static bool same_shape(const struct nft_applied *a, const struct contiv_policy *
 		return false;
 	if (a->nsnat != p->nsnat || a->nbridges != p->nbridges || a->ndscps != p->ndscps)
 		return false;
-	if (memcmp(a->snat, p->snat, p->nsnat * sizeof(*p->snat)))
+	if (p->nsnat && memcmp(a->snat, p->snat, p->nsnat * sizeof(*p->snat)))
 		return false;
 	for (size_t i = 0; i < p->nbridges; i++)	/* bytes after the NUL are undefined */
 		if (strncmp(a->bridges[i], p->bridges[i], sizeof(p->bridges[i])))
 			return false;
+	if (!p->ndscps)	/* (no NULL pointers to memcpy/qsort/memcmp, even for 0 bytes) */
+		return true;
 	memcpy(dscps, p->dscps, p->ndscps * sizeof(*dscps));
 	qsort(dscps, p->ndscps, sizeof(*dscps), u32_cmp);
 	return !memcmp(a->dscps, dscps, p->ndscps * sizeof(*dscps));
