@@ -447,13 +447,52 @@ static int reconcile_remotes(struct contiv_agent *a, bool full)
 	return err;
 }
 
-/* Whether netmaster (still) has a network with this encapsulation and tag. */
-static bool network_known(struct contiv_agent *a, uint32_t encap, uint32_t tag)
+static bool subnets_overlap(const struct item *x, const struct item *y)
 {
-	for (size_t i = 0; i < a->items.n; i++)
-		if (a->items.v[i].kind == CONTIV_OBJECT_NETWORK && a->items.v[i].encap == encap &&
-		    a->items.v[i].tag == tag)
-			return true;
+	const char *sx = contiv_object_get_str(x->obj, CONTIV_NETWORK_SUBNET);
+	const char *sy = contiv_object_get_str(y->obj, CONTIV_NETWORK_SUBNET);
+	struct contiv__subnet4 s, o;
+	const char *why;
+	unsigned len;
+
+	if (!sx || !sy || contiv__parse_subnet4(sx, &s, &why) < 0 || contiv__parse_subnet4(sy, &o, &why) < 0)
+		return false;
+	len = o.len < s.len ? o.len : s.len;
+	return (s.network & contiv__mask4(len)) == (o.network & contiv__mask4(len));
+}
+
+/*
+ * Another network in use on this host (endpoints, not lingering) whose
+ * subnet overlaps @net's (another tenant's same subnet), or NULL.
+ */
+static const struct item *network_overlapping(struct contiv_agent *a, const struct item *net)
+{
+	for (size_t i = 0; i < a->items.n; i++) {
+		const struct item *it = &a->items.v[i];
+		const struct net_applied *na;
+
+		if (it == net || it->kind != CONTIV_OBJECT_NETWORK)
+			continue;
+		na = net_applied_find(a, it->encap, it->tag);
+		if (na && na->wanted && subnets_overlap(net, it))
+			return it;
+	}
+	return NULL;
+}
+
+/*
+ * Whether an idle network may linger: netmaster (still) has it with this
+ * encapsulation and tag, and no network in use here overlaps it (two
+ * bridges would route the subnet).
+ */
+static bool network_may_linger(struct contiv_agent *a, uint32_t encap, uint32_t tag)
+{
+	for (size_t i = 0; i < a->items.n; i++) {
+		const struct item *it = &a->items.v[i];
+
+		if (it->kind == CONTIV_OBJECT_NETWORK && it->encap == encap && it->tag == tag)
+			return !network_overlapping(a, it);
+	}
 	return false;
 }
 
@@ -475,7 +514,7 @@ static size_t reconcile_network_removals(struct contiv_agent *a)
 			i++;
 			continue;
 		}
-		if (network_known(a, na->encap, na->tag) &&
+		if (a->linger_sec && network_may_linger(a, na->encap, na->tag) &&
 		    !contiv__linger_over(&na->idle_since_ms, a->linger_sec, now)) {
 			i++;
 			lingering++;
@@ -507,25 +546,9 @@ static const struct item *pm_overlap(struct contiv_agent *a, const struct item *
 {
 	const struct item *net = network_of(a, ep_str(ep, CONTIV_ENDPOINT_TENANT),
 					    ep_str(ep, CONTIV_ENDPOINT_NETWORK));
-	struct contiv__subnet4 s, o;
-	const char *why, *sub;
 
-	sub = net ? contiv_object_get_str(net->obj, CONTIV_NETWORK_SUBNET) : NULL;
-	if (!sub || contiv__parse_subnet4(sub, &s, &why) < 0)
-		return NULL;
-	for (size_t i = 0; i < a->items.n; i++) {
-		const struct item *it = &a->items.v[i];
-
-		if (it == net || it->kind != CONTIV_OBJECT_NETWORK ||
-		    !net_applied_find(a, it->encap, it->tag))
-			continue;
-		sub = contiv_object_get_str(it->obj, CONTIV_NETWORK_SUBNET);
-		if (sub && contiv__parse_subnet4(sub, &o, &why) == 0 &&
-		    (s.network & contiv__mask4(o.len < s.len ? o.len : s.len)) ==
-		    (o.network & contiv__mask4(o.len < s.len ? o.len : s.len)))
-			return it;
-	}
-	return NULL;
+	/* a lingering one is removed at the end of this reconciliation */
+	return net ? network_overlapping(a, net) : NULL;
 }
 
 /* contiv__pm_ip_fn: a local endpoint's IPv4 address, NULL if ambiguous. */

@@ -3,7 +3,8 @@
 # endpoint leaves, its bridge and VXLAN device stay on the host for the grace
 # period, so that the next attach finds them; an endpoint attached within it
 # works (ping across hosts); after the grace period without endpoints they
-# go; a network deleted in netmaster goes at once; after a netplugin restart,
+# go; a network deleted in netmaster goes at once, an idle one whose subnet
+# another tenant's network in use here has goes at once; after a restart,
 # an idle network found in the kernel goes after the grace period too. A bad
 # --network-linger value is refused with a message naming it.
 set -u
@@ -69,6 +70,19 @@ container_del a3
 devs_here host1 5301 && ok "host1: devices kept after a3 left" || fail "host1: devices gone with a3"
 netctl net delete lnet || fail "net delete lnet"
 if wait_for devs_gone host1 5301; then ok "host1: devices removed with the network"; else fail "host1: devices left after net delete"; fi
+
+echo "# an idle network goes at once when another tenant's same subnet is used here"
+netctl net create -e vxlan -p 5304 --subnet=10.1.33.0/24 lnet3 || fail "net create lnet3"
+container_add host1 a5 default lnet3 || fail "attach a5"
+container_del a5
+devs_here host1 5304 && ok "host1: lnet3 lingers" || fail "host1: lnet3 gone at once"
+netctl tenant create blue || fail "tenant create blue"
+netctl net create -t blue -e vxlan -p 5303 --subnet=10.1.33.0/24 bnet || fail "net create blue/bnet"
+container_add host1 c1 blue bnet || fail "attach c1"
+# the attach's sync removed it (not the grace period's end: no wait)
+if devs_gone host1 5304; then ok "host1: idle lnet3 (same subnet) removed by c1's attach"; else fail "host1: lnet3 still there next to blue/bnet"; fi
+container_add host2 c2 blue bnet || fail "attach c2"
+expect_ping c1 "$(cip c2)"
 
 echo "# after a restart, an idle network goes after the grace period"
 netctl net create -e vxlan -p 5302 --subnet=10.1.32.0/24 lnet2 || fail "net create lnet2"
