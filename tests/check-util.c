@@ -8,6 +8,7 @@
 
 #include "check-suites.h"
 #include "libcontiv-private.h"
+#include "agent/linger.h"
 
 START_TEST(ctx_new_defaults)
 {
@@ -201,6 +202,24 @@ START_TEST(parse_numbers_and_addresses)
 }
 END_TEST
 
+START_TEST(linger_timing)
+{
+	int64_t since = 0, now = contiv__linger_now_ms();
+
+	ck_assert(now > 0);
+	/* 0 s: removed at once, the idle time not even noted */
+	ck_assert(contiv__linger_over(&since, 0, 1000));
+	ck_assert_int_eq(since, 0);
+	/* 60 s: the first look notes the time and keeps the network */
+	ck_assert(!contiv__linger_over(&since, 60, 1000));
+	ck_assert_int_eq(since, 1000);
+	ck_assert(!contiv__linger_over(&since, 60, 60999));
+	ck_assert_int_eq(since, 1000);
+	ck_assert(contiv__linger_over(&since, 60, 61000));
+	ck_assert(contiv__linger_now_ms() >= now);
+}
+END_TEST
+
 Suite *make_util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -213,6 +232,7 @@ Suite *make_util_suite(void)
 	tcase_add_test(tc, strerror_ranges);
 	tcase_add_test(tc, quote_untrusted);
 	tcase_add_test(tc, parse_numbers_and_addresses);
+	tcase_add_test(tc, linger_timing);
 	suite_add_tcase(s, tc);
 	return s;
 }

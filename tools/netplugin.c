@@ -54,6 +54,7 @@ static struct {
 	bool no_dns;
 	const char *dns_upstream;
 	unsigned dns_port;
+	unsigned network_linger;
 	char hostname[256];
 	char uplink[64];
 	char portmap_path[4096];
@@ -62,6 +63,7 @@ static struct {
 	.socket_path = "/run/contiv/netplugin.sock",
 	.log_level = LOG_INFO,
 	.dns_port = 53,
+	.network_linger = 60,
 };
 
 static pthread_mutex_t agent_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -326,8 +328,27 @@ static void usage(FILE *f)
 		"  --no-dns               do not serve the built-in DNS\n"
 		"  --dns-upstream IP[,IP] resolvers for other names (default: /etc/resolv.conf)\n"
 		"  --dns-port PORT        the DNS port (default 53)\n"
+		"  --network-linger SECONDS  keep a network's devices that long after its last\n"
+		"                         endpoint left (default 60, 0: remove at once)\n"
 		"  --help                 show this help\n"
 		"  --version              show the version\n");
+}
+
+/* A decimal flag value in min..max, or -1 after a message naming --flag. */
+static int parse_uint(const char *flag, const char *arg, const char *what, unsigned long min,
+		      unsigned long max, unsigned *ret)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || end == arg || *arg == '-' || v < min || v > max) {
+		fprintf(stderr, "netplugin: --%s \"%s\": expected %s %lu..%lu\n", flag, arg, what, min, max);
+		return -1;
+	}
+	*ret = (unsigned)v;
+	return 0;
 }
 
 
@@ -345,6 +366,7 @@ static int parse_args(int argc, char **argv)
 		{ "no-dns", no_argument, NULL, 'D' },
 		{ "dns-upstream", required_argument, NULL, 'U' },
 		{ "dns-port", required_argument, NULL, 'P' },
+		{ "network-linger", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -388,20 +410,14 @@ static int parse_args(int argc, char **argv)
 		case 'U':
 			cfg.dns_upstream = optarg;
 			break;
-		case 'P': {
-			char *end;
-			unsigned long port;
-
-			errno = 0;
-			port = strtoul(optarg, &end, 10);
-			if (errno || *end || end == optarg || port < 1 || port > 65535) {
-				fprintf(stderr, "netplugin: --dns-port \"%s\": expected a port number 1..65535\n",
-					optarg);
+		case 'P':
+			if (parse_uint("dns-port", optarg, "a port number", 1, 65535, &cfg.dns_port) < 0)
 				return EXIT_STARTUP;
-			}
-			cfg.dns_port = (unsigned)port;
 			break;
-		}
+		case 'G':
+			if (parse_uint("network-linger", optarg, "seconds", 0, 86400, &cfg.network_linger) < 0)
+				return EXIT_STARTUP;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -506,6 +522,7 @@ int main(int argc, char **argv)
 		logmsg(LOG_WARNING, "cannot set net.ipv4.ip_forward: %s (container traffic to the underlay and port mappings need it)",
 		       strerror(-r));
 	aopts.flags = cfg.no_dns ? 0 : CONTIV_AGENT_DNS;
+	aopts.linger_sec = cfg.network_linger;
 	r = contiv_client_new(ctx, cfg.netmaster, NULL, &client);
 	if (r == 0)
 		r = contiv_dp_new(ctx, &dopts, &dp);

@@ -207,6 +207,7 @@ class _AgentOpts(ctypes.Structure):
         ("vtep_ip", ctypes.c_char_p),
         ("portmap_file", ctypes.c_char_p),
         ("flags", ctypes.c_uint32),
+        ("linger_sec", ctypes.c_uint32),
     ]
 
 

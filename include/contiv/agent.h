@@ -91,6 +91,11 @@ struct contiv_agent;
  *   across restarts (written atomically on every change, mode 0600), or
  *   NULL to keep them in memory only
  * @flags: CONTIV_AGENT_* flags (0: none)
+ * @linger_sec: how long a network's bridge and VXLAN/VLAN devices stay on
+ *   this host after the network's last endpoint left (while netmaster still
+ *   has the network), so that the next attach finds them; 0 (default):
+ *   removed at once. Since: 1 (added after the first release of the
+ *   structure; older callers' smaller @sz reads as 0)
  */
 struct contiv_agent_opts {
 	size_t sz;
@@ -99,8 +104,9 @@ struct contiv_agent_opts {
 	const char *vtep_ip;
 	const char *portmap_file;
 	uint32_t flags;
+	uint32_t linger_sec;
 };
-#define contiv_agent_opts__last_field flags
+#define contiv_agent_opts__last_field linger_sec
 
 /*
  * CONTIV_AGENT_DNS: this host serves the built-in DNS. The agent keeps

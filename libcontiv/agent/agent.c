@@ -7,6 +7,8 @@
  * - networks: every network that has an endpoint anywhere in the cluster is
  *   created on every host (simplest correct rule: a host with no local
  *   endpoint of it only carries an idle bridge and vxlan device);
+ *   when a network's last endpoint leaves, its devices linger for
+ *   linger_sec (while netmaster has it) so that the next attach finds them;
  * - remotes: an FDB + neighbour entry per endpoint of another host (its
  *   homingHost), towards that host's VTEP, which the attaching agent stored
  *   in the endpoint's vtepIP;
@@ -32,6 +34,7 @@
 #include <json-c/json.h>
 
 #include "libcontiv-private.h"
+#include "linger.h"
 #include "portmap.h"
 #include "../dp/docker-compat.h"
 #include "agent/dns-private.h"
@@ -53,6 +56,7 @@ struct net_applied {
 	uint32_t encap;
 	uint32_t tag;
 	bool wanted;
+	int64_t idle_since_ms;	/* not wanted since (linger.c), 0: wanted */
 };
 
 struct remote_applied {
@@ -89,10 +93,12 @@ struct contiv_agent {
 	struct contiv_dp *dp;
 	char *host;
 	char *vtep_ip;
+	uint32_t linger_sec;	/* networks' devices kept that long when idle */
 	int64_t revision;
 	bool synced;		/* a snapshot was received */
 	bool kernel_read;	/* the kernel was read back once */
 	bool dirty;		/* the last reconciliation failed: retry fully */
+	bool lingering;		/* idle networks wait for their removal */
 	VEC(struct item) items;
 	VEC(struct net_applied) nets;
 	VEC(struct remote_applied) remotes;
@@ -345,6 +351,7 @@ static int reconcile_networks(struct contiv_agent *a, bool full)
 		na = net_applied_find(a, it->encap, it->tag);
 		if (na && !full) {
 			na->wanted = true;
+			na->idle_since_ms = 0;
 			continue;
 		}
 		r = contiv_dp_network_add(a->dp, it->encap, it->tag,
@@ -364,6 +371,7 @@ static int reconcile_networks(struct contiv_agent *a, bool full)
 			na->tag = it->tag;
 		}
 		na->wanted = true;
+		na->idle_since_ms = 0;
 	}
 	return err;
 }
@@ -439,15 +447,77 @@ static int reconcile_remotes(struct contiv_agent *a, bool full)
 	return err;
 }
 
-/* Removes networks no longer wanted (after endpoints and remotes). */
-static void reconcile_network_removals(struct contiv_agent *a)
+static bool subnets_overlap(const struct item *x, const struct item *y)
 {
+	const char *sx = contiv_object_get_str(x->obj, CONTIV_NETWORK_SUBNET);
+	const char *sy = contiv_object_get_str(y->obj, CONTIV_NETWORK_SUBNET);
+	struct contiv__subnet4 s, o;
+	const char *why;
+	unsigned len;
+
+	if (!sx || !sy || contiv__parse_subnet4(sx, &s, &why) < 0 || contiv__parse_subnet4(sy, &o, &why) < 0)
+		return false;
+	len = o.len < s.len ? o.len : s.len;
+	return (s.network & contiv__mask4(len)) == (o.network & contiv__mask4(len));
+}
+
+/*
+ * Another network in use on this host (endpoints, not lingering) whose
+ * subnet overlaps @net's (another tenant's same subnet), or NULL.
+ */
+static const struct item *network_overlapping(struct contiv_agent *a, const struct item *net)
+{
+	for (size_t i = 0; i < a->items.n; i++) {
+		const struct item *it = &a->items.v[i];
+		const struct net_applied *na;
+
+		if (it == net || it->kind != CONTIV_OBJECT_NETWORK)
+			continue;
+		na = net_applied_find(a, it->encap, it->tag);
+		if (na && na->wanted && subnets_overlap(net, it))
+			return it;
+	}
+	return NULL;
+}
+
+/*
+ * Whether an idle network may linger: netmaster (still) has it with this
+ * encapsulation and tag, and no network in use here overlaps it (two
+ * bridges would route the subnet).
+ */
+static bool network_may_linger(struct contiv_agent *a, uint32_t encap, uint32_t tag)
+{
+	for (size_t i = 0; i < a->items.n; i++) {
+		const struct item *it = &a->items.v[i];
+
+		if (it->kind == CONTIV_OBJECT_NETWORK && it->encap == encap && it->tag == tag)
+			return !network_overlapping(a, it);
+	}
+	return false;
+}
+
+/*
+ * Removes networks no longer wanted (after endpoints and remotes); one that
+ * netmaster still has lingers for a->linger_sec first (linger.c). Returns
+ * how many linger.
+ */
+static size_t reconcile_network_removals(struct contiv_agent *a)
+{
+	int64_t now = a->linger_sec ? contiv__linger_now_ms() : 0;
+	size_t lingering = 0;
+
 	for (size_t i = 0; i < a->nets.n;) {
 		struct net_applied *na = &a->nets.v[i];
 		int r;
 
 		if (na->wanted) {
 			i++;
+			continue;
+		}
+		if (a->linger_sec && network_may_linger(a, na->encap, na->tag) &&
+		    !contiv__linger_over(&na->idle_since_ms, a->linger_sec, now)) {
+			i++;
+			lingering++;
 			continue;
 		}
 		r = contiv_dp_network_del(a->dp, na->encap, na->tag);
@@ -462,6 +532,7 @@ static void reconcile_network_removals(struct contiv_agent *a)
 			contiv_info(a->ctx, "agent: network tag %u removed", na->tag);
 		VEC_DEL(a->nets, i);
 	}
+	return lingering;
 }
 
 /* ---- port mappings (the table and its checks are in portmap.c) ---- */
@@ -475,25 +546,9 @@ static const struct item *pm_overlap(struct contiv_agent *a, const struct item *
 {
 	const struct item *net = network_of(a, ep_str(ep, CONTIV_ENDPOINT_TENANT),
 					    ep_str(ep, CONTIV_ENDPOINT_NETWORK));
-	struct contiv__subnet4 s, o;
-	const char *why, *sub;
 
-	sub = net ? contiv_object_get_str(net->obj, CONTIV_NETWORK_SUBNET) : NULL;
-	if (!sub || contiv__parse_subnet4(sub, &s, &why) < 0)
-		return NULL;
-	for (size_t i = 0; i < a->items.n; i++) {
-		const struct item *it = &a->items.v[i];
-
-		if (it == net || it->kind != CONTIV_OBJECT_NETWORK ||
-		    !net_applied_find(a, it->encap, it->tag))
-			continue;
-		sub = contiv_object_get_str(it->obj, CONTIV_NETWORK_SUBNET);
-		if (sub && contiv__parse_subnet4(sub, &o, &why) == 0 &&
-		    (s.network & contiv__mask4(o.len < s.len ? o.len : s.len)) ==
-		    (o.network & contiv__mask4(o.len < s.len ? o.len : s.len)))
-			return it;
-	}
-	return NULL;
+	/* a lingering one is removed at the end of this reconciliation */
+	return net ? network_overlapping(a, net) : NULL;
 }
 
 /* contiv__pm_ip_fn: a local endpoint's IPv4 address, NULL if ambiguous. */
@@ -733,9 +788,11 @@ static int state_cb(const char *what, const char *key, const char *detail, void 
 		}
 		a->kernel_eps.v[a->kernel_eps.n++] = id;
 	} else if (!strcmp(what, "network")) {
-		uint32_t encap, tag;
+		/* "vxlan:TAG" or "vlan:TAG" (dp/state.c) */
+		uint32_t encap = !strncmp(key, "vxlan:", 6) ? CONTIV_DP_VXLAN :
+				 !strncmp(key, "vlan:", 5) ? CONTIV_DP_VLAN : 0, tag;
 
-		if (sscanf(key, "%u:%u", &encap, &tag) == 2 && !net_applied_find(a, encap, tag)) {
+		if (encap && sscanf(strchr(key, ':') + 1, "%u", &tag) == 1 && !net_applied_find(a, encap, tag)) {
 			if (VEC_GROW(a->nets) < 0)
 				return -ENOMEM;
 			a->nets.v[a->nets.n++] = (struct net_applied){ .encap = encap, .tag = tag };
@@ -805,7 +862,7 @@ static int reconcile(struct contiv_agent *a, bool full)
 	err = err ?: r;
 	r = reconcile_qos(a, full);
 	err = err ?: r;
-	reconcile_network_removals(a);
+	a->lingering = reconcile_network_removals(a) > 0;
 	return err;
 }
 
@@ -888,6 +945,7 @@ CONTIV_EXPORT int contiv_agent_new(struct contiv_ctx *ctx, struct contiv_client 
 	a->refcount = 1;
 	a->host = strdup(host);
 	a->vtep_ip = strdup(vtep);
+	a->linger_sec = CONTIV_OPTS_GET(opts, linger_sec, 0);
 	if (CONTIV_OPTS_GET(opts, flags, 0) & CONTIV_AGENT_DNS)
 		a->dns = contiv__dns_state_new();
 	if (!a->host || !a->vtep_ip || ((CONTIV_OPTS_GET(opts, flags, 0) & CONTIV_AGENT_DNS) && !a->dns)) {
@@ -1031,6 +1089,8 @@ CONTIV_EXPORT int contiv_agent_sync(struct contiv_agent *agent, int timeout_ms)
 		if (r < 0)
 			return r;
 		contiv__dp_docker_compat(agent->dp, true);
+	} else if (agent->lingering) {
+		agent->lingering = reconcile_network_removals(agent) > 0;
 	}
 	return n;
 }

@@ -24,6 +24,10 @@
  *
  * libnftnl + libmnl on a socket of its own (the nft.c socket keeps its own
  * sequence numbers); one transaction per family when something changes.
+ * The socket stays open between checks: closing a netfilter socket makes
+ * the kernel wait for the cleanup of the last nftables transaction (an RCU
+ * grace period, 10-15 ms after a policy change), which the agent's detach
+ * paid on every call.
  */
 #include "config.h"
 
@@ -395,22 +399,35 @@ static int64_t dc_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+void contiv__dp_docker_compat_close(struct contiv_dp *dp)
+{
+	if (dp->docker_sock) {
+		mnl_socket_close(dp->docker_sock->nl);
+		free(dp->docker_sock);
+		dp->docker_sock = NULL;
+	}
+}
+
 static int dc_check(struct contiv_dp *dp)
 {
-	struct dc_sock *s = calloc(1, sizeof(*s));
+	struct dc_sock *s = dp->docker_sock;
 	int r, r6;
 
-	if (!s)
-		return -ENOMEM;
-	r = dc_open(s);
-	if (r < 0) {
-		free(s);
-		return contiv__error(dp->ctx, r, "dp: nftables socket: %s", strerror(-r));
+	if (!s) {
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		r = dc_open(s);
+		if (r < 0) {
+			free(s);
+			return contiv__error(dp->ctx, r, "dp: nftables socket: %s", strerror(-r));
+		}
+		dp->docker_sock = s;
 	}
 	r = dc_family(dp, s, NFPROTO_IPV4);
 	r6 = dc_family(dp, s, NFPROTO_IPV6);
-	mnl_socket_close(s->nl);
-	free(s);
+	if (r < 0 || r6 < 0)	/* answers may be left unread: start afresh next time */
+		contiv__dp_docker_compat_close(dp);
 	if (r < 0)
 		return r;
 	if (r6 < 0)

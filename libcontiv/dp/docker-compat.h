@@ -28,4 +28,7 @@ struct contiv_dp;
  */
 int contiv__dp_docker_compat(struct contiv_dp *dp, bool force);
 
+/* Closes the socket contiv__dp_docker_compat() keeps open (dp's end). */
+void contiv__dp_docker_compat_close(struct contiv_dp *dp);
+
 #endif

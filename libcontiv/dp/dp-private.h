@@ -13,6 +13,7 @@
 
 struct nl_sock;
 struct mnl_socket;
+struct dc_sock;
 
 /* Names of what the dp layer creates (all under IFNAMSIZ). */
 #define CONTIV_DP_BRIDGE_VXLAN "cvbx"	/* + VNI */
@@ -37,6 +38,7 @@ struct contiv_dp {
 	struct nft_applied *nft_applied;	/* what the last apply programmed (nft-inc.c) */
 	int64_t docker_checked_ms;	/* docker-compat.c: last look (monotonic) */
 	int docker_err;			/* docker-compat.c: last error, logged once */
+	struct dc_sock *docker_sock;	/* docker-compat.c: its socket, kept open */
 };
 
 /* "cvh" + 8 hex digits of a stable hash of id; buf of at least 16 bytes. */

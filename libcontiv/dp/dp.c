@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "dp-private.h"
+#include "docker-compat.h"
 
 CONTIV_EXPORT int contiv_dp_new(struct contiv_ctx *ctx, const struct contiv_dp_opts *opts,
 				struct contiv_dp **ret)
@@ -75,6 +76,7 @@ CONTIV_EXPORT struct contiv_dp *contiv_dp_unref(struct contiv_dp *dp)
 		return NULL;
 	contiv__dp_links_close(dp);
 	contiv__dp_nft_close(dp);
+	contiv__dp_docker_compat_close(dp);
 	free(dp->vtep_ip);
 	free(dp->vxlan_dev);
 	free(dp->vlan_uplink);

@@ -6,7 +6,8 @@
 # not see them (the bridge learns remote MACs on the uplink); a network on VLAN 113 is
 # isolated even at L2; tenant blue with the identical subnet on VLAN 114 is
 # isolated; an ICMP deny policy works on a VLAN network; the VLAN device goes
-# away with the network's last endpoint.
+# away with the network's last endpoint (netplugin --network-linger 0 here;
+# tests/system/linger.sh tests the grace period).
 # Our machines' kernel lacks 802.1Q: then the test boots Debian's stock
 # kernel in qemu (tests/klab/) and runs itself inside.
 set -u
@@ -15,6 +16,7 @@ top=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 klab_need_vlan "$0"
 
 CL_VLAN=1
+CL_NETPLUGIN_ARGS="--network-linger 0"
 . "$top/tests/lib/cluster.sh"
 cluster_up 2 || exit 1
 
