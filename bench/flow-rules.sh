@@ -8,7 +8,8 @@
 # bench/rr crr A -> B (TCP connect, one byte each way, close: every
 # connection's SYN meets the cell map once). Prints per rule count: the
 # connections/s (best of FLOW_RUNS runs of FLOW_SECONDS), the ratio to the
-# first count, and the elements of the in_cells map.
+# first count, and the elements of the in_cells map. FLOW_EXTRA: more
+# nft-helper features, e.g. "denyall" (an inbound deny-all rule under them).
 #
 #   sudo bench/flow-rules.sh            # FLOW_RULES="1 100 1000 10000"
 set -u
@@ -59,7 +60,7 @@ printf '%-8s %10s %10s %10s %12s\n' rules "apply s" "cells" "TCP CRR/s" "vs firs
 base=
 for n in $COUNTS; do
 	t0=$(date +%s.%N)
-	in_ns $SW "$helper" apply "rules=$n" || exit 1
+	in_ns $SW "$helper" apply "rules=$n" ${FLOW_EXTRA:-} || exit 1
 	t1=$(date +%s.%N)
 	cells=$(in_ns $SW nft -j list map inet contiv in_cells | jq '[.nftables[].map.elem // empty | length] | add // 0')
 	in_ns $A "$rr" crr 10.1.2.2 7777 1 >/dev/null	# warm-up

@@ -241,8 +241,8 @@ int contiv__policy_build_table(struct contiv_policy *p, uint8_t dir)
 {
 	struct build b = { .p = p, .t = &p->tables[dir] };
 	uint32_t *rules;
-	size_t n = 0;
-	int r = 0;
+	size_t n = 0, addr_only = 0, port_only = 0, with_addr = 0, with_port = 0;
+	int r = 0, k = 2;
 
 	b.t->addrs = false;
 	rules = malloc((p->nrules ?: 1) * sizeof(*rules));
@@ -254,16 +254,36 @@ int contiv__policy_build_table(struct contiv_policy *p, uint8_t dir)
 		if (ru->dir != dir)
 			continue;
 		rules[n++] = (uint32_t)i;
+		bool addr = false, port = ru->lo[CPOL_PORT] != 0 || ru->hi[CPOL_PORT] != 65535;
+
 		for (int d = CPOL_SADDR; d <= CPOL_DADDR; d++)
 			if (ru->lo[d] != 0 || ru->hi[d] != UINT32_MAX)
-				b.t->addrs = true;
+				addr = b.t->addrs = true;
+		with_addr += addr;
+		with_port += port;
+		addr_only += addr && !port;
+		port_only += port && !addr;
 	}
 	b.ndims = b.t->addrs ? CPOL_NDIMS : CPOL_SADDR;
-	/* the owner's dimension first: it splits the rules into small groups */
+	/*
+	 * The owner's dimension first: it splits the rules into small groups.
+	 * Then the addresses before protocol and port when that makes fewer
+	 * cells: a rule of any port is copied into every port interval split
+	 * before it, a rule of any address into every address interval.
+	 */
 	b.order[0] = dir == CPOL_IN ? CPOL_DGID : CPOL_SGID;
 	b.order[1] = dir == CPOL_IN ? CPOL_SGID : CPOL_DGID;
-	for (int d = CPOL_PROTO; d < CPOL_NDIMS; d++)
-		b.order[d] = d;
+	if (b.t->addrs && (uint64_t)port_only * with_addr < (uint64_t)addr_only * with_port) {
+		b.order[k++] = CPOL_SADDR;
+		b.order[k++] = CPOL_DADDR;
+	}
+	b.order[k++] = CPOL_PROTO;
+	b.order[k++] = CPOL_PORT;
+	if (k < CPOL_NDIMS) {
+		b.order[k++] = CPOL_SADDR;
+		b.order[k++] = CPOL_DADDR;
+	}
+	memcpy(b.t->order, b.order, sizeof(b.order));
 	for (int d = 0; d < CPOL_NDIMS; d++) {
 		b.max[d] = contiv__policy_dim_max[d];
 		if (d == CPOL_SGID || d == CPOL_DGID) {

@@ -70,6 +70,12 @@ struct cpol_table {
 	struct cpol_cell *cells;
 	size_t n, cap;
 	bool addrs;		/* the key includes CPOL_SADDR and CPOL_DADDR */
+	/*
+	 * The order in which the compiler split the dimensions (the owner's
+	 * group, the peer's group, then protocol and port before or after the
+	 * addresses): cells come sorted by their low corner in this order.
+	 */
+	int order[CPOL_NDIMS];
 };
 
 struct cpol_subnet {
