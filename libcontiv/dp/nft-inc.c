@@ -310,7 +310,7 @@ struct walk {
 	bool (*present)(const void *x);
 	void (*put)(struct nft_elems *es, const struct walk *w, const struct side *s,
 		    const void *x);
-	const int *order;			/* cells: the table's dimension order */
+	const struct cpol_table *table;		/* cells: the new table (its order, its key) */
 };
 
 static int member_cmp(const struct walk *w, const void *x, const void *y)
@@ -362,7 +362,7 @@ static int cell_cmp(const struct walk *w, const void *x, const void *y)
 	const struct cpol_cell *a = x, *b = y;
 
 	for (int i = 0; i < CPOL_NDIMS; i++) {
-		int d = w->order[i];	/* the compiler's order (cells.c) */
+		int d = w->table->order[i];	/* the compiler's order (cells.c) */
 
 		if (a->lo[d] != b->lo[d])
 			return a->lo[d] < b->lo[d] ? -1 : 1;
@@ -385,7 +385,7 @@ static void cell_put(struct nft_elems *es, const struct walk *w, const struct si
 {
 	const struct cpol_cell *c = x;
 
-	contiv__nft_cell_elem(es, c, &s->rules[c->rule], w->dir, w->addrs);
+	contiv__nft_cell_elem(es, c, &s->rules[c->rule], w->dir, w->table);
 }
 
 static int dnat_walk_cmp(const struct walk *w, const void *x, const void *y)
@@ -533,7 +533,7 @@ static int build_changes(struct nb *b, const struct nft_applied *a, const struct
 	for (int d = 0; d < 2 && !r; d++) {
 		const struct walk cells = { contiv__nft_cells_name[d], d, p->tables[d].addrs,
 					    cell_cmp, cell_same, NULL, cell_put,
-					    p->tables[d].order };
+					    &p->tables[d] };
 		struct side oc = { a->tables[d].cells, a->tables[d].n, sizeof(struct cpol_cell),
 				   a->rules };
 		struct side nc = { p->tables[d].cells, p->tables[d].n, sizeof(struct cpol_cell),

@@ -78,6 +78,22 @@ struct cpol_table {
 	int order[CPOL_NDIMS];
 };
 
+/*
+ * The dimension in field k of the datapath's key: the order of the
+ * dimensions (not the owner's group first), with the addresses first when
+ * the compiler split them first. The kernel's pipapo lookup narrows the
+ * candidates field by field and pays for every candidate a field lets
+ * through, so the field that tells the cells apart must come first (in a
+ * table of address rules of any group every cell has the same group ids).
+ */
+static inline int contiv__policy_key_dim(const struct cpol_table *t, int k)
+{
+	static const int addr_first[CPOL_NDIMS] = { CPOL_SADDR, CPOL_DADDR, CPOL_SGID,
+						    CPOL_DGID, CPOL_PROTO, CPOL_PORT };
+
+	return t->addrs && t->order[2] == CPOL_SADDR ? addr_first[k] : k;
+}
+
 struct cpol_subnet {
 	uint32_t first, last;
 };

@@ -116,6 +116,31 @@ in_ns $SW nft list table inet other | grep -q keep-me && ok "table inet other un
 [ "$(in_ns $SW nft list tables | grep -c 'inet contiv')" = 1 ] && ok "one table inet contiv" ||
 	fail "table inet contiv duplicated or missing"
 
+# Rules that match addresses, under a deny-all: with the group allow the
+# compiler splits protocol and port first, with the address allow (any port)
+# the addresses first, and the datapath's key follows (policy/cells.c).
+in_ns $EXT ip route add 10.1.2.0/24 via 192.168.77.1 2>/dev/null
+for variant in "" byaddr; do
+	in_ns $SW "$helper" apply rules=3 $variant denyall || fail "apply rules=3 $variant denyall"
+	c1=$(counter T:policyAB:1001)
+	tcp_ok $A 10.1.2.2 8000 && ok "address rules ${variant:-bygroup}: tcp A->B:8000 allowed" ||
+		fail "address rules ${variant:-bygroup}: tcp A->B:8000 must connect"
+	c2=$(counter T:policyAB:1001)
+	[ -n "$c1" ] && [ -n "$c2" ] && [ "$c2" -gt "$c1" ] && ok "address rules ${variant:-bygroup}: by rule 1001 ($c1 -> $c2)" ||
+		fail "address rules ${variant:-bygroup}: rule 1001 must count (${c1:-none} -> ${c2:-none})"
+	d1=$(counter T:policyAB:999)
+	tcp_ok $EXT 10.1.2.2 8000 && fail "address rules ${variant:-bygroup}: tcp ext->B:8000 must be denied" ||
+		ok "address rules ${variant:-bygroup}: tcp ext->B:8000 denied"
+	d2=$(counter T:policyAB:999)
+	[ -n "$d1" ] && [ -n "$d2" ] && [ "$d2" -gt "$d1" ] && ok "address rules ${variant:-bygroup}: by the deny-all ($d1 -> $d2)" ||
+		fail "address rules ${variant:-bygroup}: the deny-all must count (${d1:-none} -> ${d2:-none})"
+done
+in_ns $EXT ip route del 10.1.2.0/24 via 192.168.77.1 2>/dev/null
+in_ns $SW "$helper" json rules=3 byaddr denyall | jq -e '.inCells | length > 0' >/dev/null &&
+	[ "$(in_ns $SW nft list chain inet contiv forward | grep -c 'ip saddr . ip daddr . meta mark . meta mark . meta l4proto')" = 1 ] &&
+	ok "address rules byaddr: the key has the addresses first" ||
+	fail "address rules byaddr: the key must have the addresses first"
+
 # DSCP 6 on A's packets (tos 0x18), seen in B.
 in_ns $SW "$helper" apply dscp || fail "apply dscp"
 in_ns $B timeout 5 tcpdump -l -n -v -c 1 -i eth0 'icmp and src 10.1.2.1' >"$tmp/dump" 2>/dev/null &
