@@ -12,6 +12,8 @@
  *   1. iifname . ip saddr vmap @dscp          -> jump dscp<d>: ip dscp set d
  *   2. ct state established,related accept    (replies of allowed flows)
  *   3. key := sgid . dgid . l4proto . th dport [. ip saddr . ip daddr]
+ *      (or ip saddr . ip daddr . sgid . dgid . l4proto . th dport when the
+ *      compiler split the addresses first: policy-private.h)
  *      where sgid = @members[iifname . ip saddr], dgid = @members[oifname .
  *      ip daddr] (catch-all element: 0), all in registers: two lookups with
  *      a destination register each, then one lookup of the concatenated

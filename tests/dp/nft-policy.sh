@@ -120,20 +120,20 @@ in_ns $SW nft list table inet other | grep -q keep-me && ok "table inet other un
 # compiler splits protocol and port first, with the address allow (any port)
 # the addresses first, and the datapath's key follows (policy/cells.c).
 in_ns $EXT ip route add 10.1.2.0/24 via 192.168.77.1 2>/dev/null
+# judged WHAT RULE NS VERDICT: tcp NS->B:8000 connects (VERDICT allow) or not,
+# and RULE's counter grows
+judged() {
+	_c1=$(counter "$2")
+	if tcp_ok "$3" 10.1.2.2 8000; then _got=allow; else _got=deny; fi
+	[ "$_got" = "$4" ] && ok "$1: tcp $3->B:8000 $4" || fail "$1: tcp $3->B:8000 must $4"
+	_c2=$(counter "$2")
+	[ -n "$_c1" ] && [ -n "$_c2" ] && [ "$_c2" -gt "$_c1" ] && ok "$1: by $2 ($_c1 -> $_c2)" ||
+		fail "$1: $2 must count (${_c1:-none} -> ${_c2:-none})"
+}
 for variant in "" byaddr; do
 	in_ns $SW "$helper" apply rules=3 $variant denyall || fail "apply rules=3 $variant denyall"
-	c1=$(counter T:policyAB:1001)
-	tcp_ok $A 10.1.2.2 8000 && ok "address rules ${variant:-bygroup}: tcp A->B:8000 allowed" ||
-		fail "address rules ${variant:-bygroup}: tcp A->B:8000 must connect"
-	c2=$(counter T:policyAB:1001)
-	[ -n "$c1" ] && [ -n "$c2" ] && [ "$c2" -gt "$c1" ] && ok "address rules ${variant:-bygroup}: by rule 1001 ($c1 -> $c2)" ||
-		fail "address rules ${variant:-bygroup}: rule 1001 must count (${c1:-none} -> ${c2:-none})"
-	d1=$(counter T:policyAB:999)
-	tcp_ok $EXT 10.1.2.2 8000 && fail "address rules ${variant:-bygroup}: tcp ext->B:8000 must be denied" ||
-		ok "address rules ${variant:-bygroup}: tcp ext->B:8000 denied"
-	d2=$(counter T:policyAB:999)
-	[ -n "$d1" ] && [ -n "$d2" ] && [ "$d2" -gt "$d1" ] && ok "address rules ${variant:-bygroup}: by the deny-all ($d1 -> $d2)" ||
-		fail "address rules ${variant:-bygroup}: the deny-all must count (${d1:-none} -> ${d2:-none})"
+	judged "address rules ${variant:-bygroup}" T:policyAB:1001 $A allow
+	judged "address rules ${variant:-bygroup}" T:policyAB:999 $EXT deny
 done
 in_ns $EXT ip route del 10.1.2.0/24 via 192.168.77.1 2>/dev/null
 in_ns $SW "$helper" json rules=3 byaddr denyall | jq -e '.inCells | length > 0' >/dev/null &&
