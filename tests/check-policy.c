@@ -404,19 +404,27 @@ START_TEST(test_dscp)
 }
 END_TEST
 
-START_TEST(test_many_rules)
+/* Network net (10.1.0.0/16) with n groups g<i>, each with its own (empty) policy p<i>. */
+static void groups_with_policies(int n)
 {
-	char id[16], port[16], grp[16], pname[16], peer[16];
-	int n;
+	char grp[16], pname[16];
 
 	net("net", "10.1.0.0/16", 100);
-	for (int g = 0; g < 100; g++) {
+	for (int g = 0; g < n; g++) {
 		snprintf(grp, sizeof(grp), "g%d", g);
 		snprintf(pname, sizeof(pname), "p%d", g);
 		ADD(CONTIV_OBJECT_POLICY, "tenantName", "T", "policyName", pname);
 		ADD(CONTIV_OBJECT_GROUP, "tenantName", "T", "groupName", grp, "networkName", "net",
 		    "policies", pname);
 	}
+}
+
+START_TEST(test_many_rules)
+{
+	char id[16], port[16], pname[16], peer[16];
+	int n;
+
+	groups_with_policies(100);
 	for (int i = 0; i < 10000; i++) {
 		snprintf(id, sizeof(id), "%d", i);
 		snprintf(port, sizeof(port), "%d", 1000 + i % 5000);
@@ -454,6 +462,105 @@ START_TEST(test_many_rules)
 				ck_assert(!overlap);
 			}
 	}
+}
+END_TEST
+
+/* The verdict straight from the rules (no cells): the reference of judge(). */
+static int judge_rules(const uint32_t *v)
+{
+	int result = 0;
+
+	for (int dir = 0; dir < 2; dir++) {
+		const struct cpol_rule *best = NULL;
+
+		for (size_t i = 0; i < pol->nrules; i++) {
+			const struct cpol_rule *r = &pol->rules[i];
+			bool in = r->dir == dir;
+
+			for (int d = 0; d < CPOL_NDIMS && in; d++)
+				in = v[d] >= r->lo[d] && v[d] <= r->hi[d];
+			if (in && (!best || r->priority > best->priority ||
+				   (r->priority == best->priority && r->deny && !best->deny)))
+				best = r;
+		}
+		if (best && best->deny)
+			result = -1;
+		else if (best && result == 0)
+			result = 1;
+	}
+	return result;
+}
+
+/*
+ * Random policies (broad rules over narrow ones, ties, addresses, groups)
+ * judged through the cells and straight from the rules on a grid of
+ * packets around every boundary: the cells (pruned, merged, group
+ * dimensions shortened) decide as the rules do, and never overlap.
+ */
+static void random_vs_rules(unsigned seed, bool *addr_first)
+{
+	bool few_ports = seed % 2;	/* odd seeds: only address rules have ports */
+	static const char *const protos[] = { NULL, "tcp", "udp" };
+	static const char *const ports[] = { NULL, "80", "81", "443" };
+	static const char *const addrs[] = { "10.1.0.1", "10.1.0.2", "10.1.0.0/30", "10.1.0.4/31" };
+	static const uint32_t pv[] = { 0, 1, 6, 17, 255 };
+	static const uint32_t portv[] = { 0, 79, 80, 81, 82, 443, 65535 };
+	static const uint32_t av[] = { 0, IP(10, 1, 0, 0), IP(10, 1, 0, 1), IP(10, 1, 0, 2),
+				       IP(10, 1, 0, 4), IP(10, 1, 0, 6), UINT32_MAX };
+	char id[16], pname[8], peer[8];
+
+	groups_with_policies(5);
+	for (int i = 0; i < 60; i++) {
+		int kind = rand_r(&seed) % 4;
+		bool in = rand_r(&seed) % 3;
+		const char *attr = NULL, *val = NULL;
+		char prio[4];
+
+		snprintf(id, sizeof(id), "%d", i);
+		snprintf(pname, sizeof(pname), "p%d", rand_r(&seed) % 3);
+		snprintf(peer, sizeof(peer), "g%d", rand_r(&seed) % 5);
+		snprintf(prio, sizeof(prio), "%d", 1 + rand_r(&seed) % 3);
+		if (kind == 1) {
+			attr = in ? "fromEndpointGroup" : "toEndpointGroup";
+			val = peer;
+		} else if (kind == 2) {
+			attr = in ? "fromIpAddress" : "toIpAddress";
+			val = addrs[rand_r(&seed) % 4];
+		}
+		const char *proto = protos[rand_r(&seed) % 3];
+		rule(pname, id, in ? "in" : "out", prio, proto,
+		     proto && !(few_ports && kind != 2) ? ports[rand_r(&seed) % 4] : NULL, attr, val,
+		     rand_r(&seed) % 3 ? "allow" : "deny");
+	}
+	ck_assert_msg(contiv_policy_compile(pol) > 0, "%s", contiv_ctx_get_error(ctx));
+	for (uint32_t sg = 0; sg <= pol->ngroups; sg++)
+		for (uint32_t dg = 0; dg <= pol->ngroups; dg++)
+			for (size_t a = 0; a < 5; a++)
+				for (size_t b = 0; b < 7; b++)
+					for (size_t c = 0; c < 7; c++)
+						for (size_t d = 0; d < 7; d += 2) {
+							uint32_t v[CPOL_NDIMS] = { sg, dg, pv[a], portv[b],
+										   av[c], av[d] };
+
+							ck_assert_int_eq(judge(v[0], v[1], v[2], v[3], v[4],
+									       v[5], NULL),
+									 judge_rules(v));
+						}
+	assert_disjoint();
+	addr_first[pol->tables[CPOL_IN].order[2] == CPOL_SADDR] = true;
+}
+
+START_TEST(test_random_vs_rules)
+{
+	bool addr_first[2] = { false, false };
+
+	for (unsigned seed = 1; seed <= 6; seed++) {
+		random_vs_rules(seed, addr_first);
+		teardown();
+		setup();
+	}
+	/* both orders of the dimensions (cells.c) were checked */
+	ck_assert(addr_first[0] && addr_first[1]);
 }
 END_TEST
 
@@ -510,6 +617,7 @@ Suite *make_policy_suite(void)
 	tcase_add_test(tc, test_dscp);
 	tcase_add_test(tc, test_many_rules);
 	tcase_add_test(tc, test_chain_names);
+	tcase_add_test(tc, test_random_vs_rules);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -20,8 +20,8 @@
  * instead when nothing is known (first apply of this handle, e.g. after a
  * restart: the kernel's content is not read back), when the structure
  * differs (the chains and rules of the forward/NAT hooks, the set types:
- * which DSCP values are in use, cell tables present and whether they
- * match addresses, DNAT per protocol present, SNAT subnets, bridges), when
+ * which DSCP values are in use, cell tables present, whether they
+ * match addresses and the order of their dimensions, DNAT per protocol present, SNAT subnets, bridges), when
  * the table is no longer the one this handle created (its handle changed:
  * someone else replaced or deleted it), or after the kernel refused an
  * incremental batch (then at once, in the same call).
@@ -267,7 +267,9 @@ static bool same_shape(const struct nft_applied *a, const struct contiv_policy *
 	for (int d = 0; d < 2; d++) {
 		if (!a->tables[d].n != !p->tables[d].n)
 			return false;
-		if (p->tables[d].n && a->tables[d].addrs != p->tables[d].addrs)
+		if (p->tables[d].n && (a->tables[d].addrs != p->tables[d].addrs ||
+					memcmp(a->tables[d].order, p->tables[d].order,
+					       sizeof(p->tables[d].order))))
 			return false;
 	}
 	for (size_t i = 0; i < a->ndnat; i++)
@@ -311,6 +313,7 @@ struct walk {
 	bool (*present)(const void *x);
 	void (*put)(struct nft_elems *es, const struct walk *w, const struct side *s,
 		    const void *x);
+	const struct cpol_table *table;		/* cells: the new table (its order, its key) */
 };
 
 static int member_cmp(const struct walk *w, const void *x, const void *y)
@@ -357,18 +360,12 @@ static void dscp_put(struct nft_elems *es, const struct walk *w, const struct si
 	contiv__nft_dscp_elem(es, x);
 }
 
-/* the compiler's order: the owner's group first (cells.c) */
-static const int cell_order[2][CPOL_NDIMS] = {
-	[CPOL_OUT] = { CPOL_SGID, CPOL_DGID, CPOL_PROTO, CPOL_PORT, CPOL_SADDR, CPOL_DADDR },
-	[CPOL_IN] = { CPOL_DGID, CPOL_SGID, CPOL_PROTO, CPOL_PORT, CPOL_SADDR, CPOL_DADDR },
-};
-
 static int cell_cmp(const struct walk *w, const void *x, const void *y)
 {
 	const struct cpol_cell *a = x, *b = y;
 
 	for (int i = 0; i < CPOL_NDIMS; i++) {
-		int d = cell_order[w->dir][i];
+		int d = w->table->order[i];	/* the compiler's order (cells.c) */
 
 		if (a->lo[d] != b->lo[d])
 			return a->lo[d] < b->lo[d] ? -1 : 1;
@@ -391,7 +388,7 @@ static void cell_put(struct nft_elems *es, const struct walk *w, const struct si
 {
 	const struct cpol_cell *c = x;
 
-	contiv__nft_cell_elem(es, c, &s->rules[c->rule], w->dir, w->addrs);
+	contiv__nft_cell_elem(es, c, &s->rules[c->rule], w->dir, w->table);
 }
 
 static int dnat_walk_cmp(const struct walk *w, const void *x, const void *y)
@@ -538,7 +535,8 @@ static int build_changes(struct nb *b, const struct nft_applied *a, const struct
 	}
 	for (int d = 0; d < 2 && !r; d++) {
 		const struct walk cells = { contiv__nft_cells_name[d], d, p->tables[d].addrs,
-					    cell_cmp, cell_same, NULL, cell_put };
+					    cell_cmp, cell_same, NULL, cell_put,
+					    &p->tables[d] };
 		struct side oc = { a->tables[d].cells, a->tables[d].n, sizeof(struct cpol_cell),
 				   a->rules };
 		struct side nc = { p->tables[d].cells, p->tables[d].n, sizeof(struct cpol_cell),

@@ -54,7 +54,7 @@ void contiv__nft_elems_flush(struct nft_elems *es);
 void contiv__nft_member_elem(struct nft_elems *es, const struct cpol_member *m);
 void contiv__nft_dscp_elem(struct nft_elems *es, const struct cpol_member *m);
 void contiv__nft_cell_elem(struct nft_elems *es, const struct cpol_cell *c,
-			   const struct cpol_rule *r, int dir, bool addrs);
+			   const struct cpol_rule *r, int dir, const struct cpol_table *t);
 void contiv__nft_dnat_elem(struct nft_elems *es, const struct cpol_dnat *d);
 extern const char *const contiv__nft_cells_name[2];
 

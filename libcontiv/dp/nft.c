@@ -12,6 +12,8 @@
  *   1. iifname . ip saddr vmap @dscp          -> jump dscp<d>: ip dscp set d
  *   2. ct state established,related accept    (replies of allowed flows)
  *   3. key := sgid . dgid . l4proto . th dport [. ip saddr . ip daddr]
+ *      (or ip saddr . ip daddr . sgid . dgid . l4proto . th dport when the
+ *      compiler split the addresses first: policy-private.h)
  *      where sgid = @members[iifname . ip saddr], dgid = @members[oifname .
  *      ip daddr] (catch-all element: 0), all in registers: two lookups with
  *      a destination register each, then one lookup of the concatenated
@@ -430,35 +432,38 @@ void contiv__nft_dscp_elem(struct nft_elems *es, const struct cpol_member *m)
 }
 
 /* A cell key: 4-byte slots, network byte order, the proto byte first in its slot. */
-static void cell_key(uint8_t *key, const uint32_t *v, int nd)
+static void cell_key(uint8_t *key, const uint32_t *v, const struct cpol_table *t, int nd)
 {
 	memset(key, 0, 24);
-	for (int d = 0; d < nd; d++) {
+	for (int k = 0; k < nd; k++) {
+		int d = contiv__policy_key_dim(t, k);
+
 		if (d == CPOL_PROTO) {
-			key[4 * d] = (uint8_t)v[d];
+			key[4 * k] = (uint8_t)v[d];
 		} else if (d == CPOL_PORT) {
 			uint16_t port = htons((uint16_t)v[d]);
 
-			memcpy(key + 4 * d, &port, 2);
+			memcpy(key + 4 * k, &port, 2);
 		} else {
 			uint32_t x = htonl(v[d]);
 
-			memcpy(key + 4 * d, &x, 4);
+			memcpy(key + 4 * k, &x, 4);
 		}
 	}
 }
 
+
 void contiv__nft_cell_elem(struct nft_elems *es, const struct cpol_cell *c,
-			   const struct cpol_rule *r, int dir, bool addrs)
+			   const struct cpol_rule *r, int dir, const struct cpol_table *t)
 {
 	struct nftnl_set_elem *e = elem_new(es);
-	int nd = addrs ? CPOL_NDIMS : CPOL_SADDR;
+	int nd = t->addrs ? CPOL_NDIMS : CPOL_SADDR;
 	uint8_t key[24], end[24];
 
 	if (!e)
 		return;
-	cell_key(key, c->lo, nd);
-	cell_key(end, c->hi, nd);
+	cell_key(key, c->lo, t, nd);
+	cell_key(end, c->hi, t, nd);
 	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, key, (uint32_t)(4 * nd));
 	nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY_END, end, (uint32_t)(4 * nd));
 	if (es->type != NFT_MSG_NEWSETELEM)
@@ -486,6 +491,15 @@ void contiv__nft_dnat_elem(struct nft_elems *es, const struct cpol_dnat *d)
 /* ---- the program ---- */
 
 #define R32(n) (NFT_REG32_00 + (n))
+
+/* The register of dimension d in table t's key. */
+static uint32_t key_reg(const struct cpol_table *t, int d)
+{
+	for (int k = 0; k < CPOL_NDIMS; k++)
+		if (contiv__policy_key_dim(t, k) == d)
+			return R32(k);
+	return R32(d);
+}
 
 static void build_members(struct nb *b, const struct contiv_policy *p)
 {
@@ -517,7 +531,8 @@ static void build_cells(struct nb *b, const struct contiv_policy *p, int dir)
 {
 	const struct cpol_table *t = &p->tables[dir];
 	int nd = t->addrs ? CPOL_NDIMS : CPOL_SADDR;
-	uint8_t fields[CPOL_NDIMS] = { 4, 4, 1, 2, 4, 4 };
+	const uint8_t lens[CPOL_NDIMS] = { 4, 4, 1, 2, 4, 4 };
+	uint8_t fields[CPOL_NDIMS];
 	uint32_t type = 0;
 	struct nftnl_set *s;
 	struct nft_elems es = elems_of(b, cells_name[dir], dir == CPOL_IN ? SET_IN : SET_OUT);
@@ -527,8 +542,10 @@ static void build_cells(struct nb *b, const struct contiv_policy *p, int dir)
 	if (!t->n)
 		return;
 	/* nft's concatenated type ids hold 5 types at most: the rest is lost */
-	for (int d = 0; d < nd && d < 5; d++)
-		type = type << T_BITS | types[d];
+	for (int k = 0; k < nd; k++)
+		fields[k] = lens[contiv__policy_key_dim(t, k)];
+	for (int k = 0; k < nd && k < 5; k++)
+		type = type << T_BITS | types[contiv__policy_key_dim(t, k)];
 	s = set_new(b, cells_name[dir], dir == CPOL_IN ? SET_IN : SET_OUT,
 		    NFT_SET_MAP | NFT_SET_INTERVAL | NFT_SET_CONCAT, type, (uint32_t)(4 * nd));
 	if (!s)
@@ -537,7 +554,7 @@ static void build_cells(struct nb *b, const struct contiv_policy *p, int dir)
 	nftnl_set_set_data(s, NFTNL_SET_DESC_CONCAT, fields, (uint32_t)nd);
 	set_put(b, s);
 	for (size_t i = 0; i < t->n; i++)
-		contiv__nft_cell_elem(&es, &t->cells[i], &p->rules[t->cells[i].rule], dir, t->addrs);
+		contiv__nft_cell_elem(&es, &t->cells[i], &p->rules[t->cells[i].rule], dir, t);
 	contiv__nft_elems_flush(&es);
 	nftnl_set_free(s);
 }
@@ -697,16 +714,16 @@ static void build_forward(struct nb *b, const struct contiv_policy *p)
 			continue;
 		e_ipv4(b, r);
 		/* loads that may fail (no transport header) before the mark is borrowed */
-		e_meta(b, r, NFT_META_L4PROTO, R32(CPOL_PROTO));
-		e_payload(b, r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, R32(CPOL_PORT));
+		e_meta(b, r, NFT_META_L4PROTO, key_reg(t, CPOL_PROTO));
+		e_payload(b, r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2, key_reg(t, CPOL_PORT));
 		if (t->addrs) {
-			e_payload(b, r, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, R32(CPOL_SADDR));
-			e_payload(b, r, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, R32(CPOL_DADDR));
+			e_payload(b, r, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, key_reg(t, CPOL_SADDR));
+			e_payload(b, r, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, key_reg(t, CPOL_DADDR));
 		}
 		/* from here nothing can break: the mark is restored before the verdict */
 		e_meta(b, r, NFT_META_MARK, R32(14));
-		e_group(b, r, true, R32(CPOL_SGID));
-		e_group(b, r, false, R32(CPOL_DGID));
+		e_group(b, r, true, key_reg(t, CPOL_SGID));
+		e_group(b, r, false, key_reg(t, CPOL_DGID));
 		e_meta_set(b, r, NFT_META_MARK, R32(14));
 		e_lookup(b, r, cells_name[dir], dir == CPOL_IN ? SET_IN : SET_OUT, R32(0),
 			 NFT_REG_VERDICT, 0);

@@ -70,7 +70,29 @@ struct cpol_table {
 	struct cpol_cell *cells;
 	size_t n, cap;
 	bool addrs;		/* the key includes CPOL_SADDR and CPOL_DADDR */
+	/*
+	 * The order in which the compiler split the dimensions (the owner's
+	 * group, the peer's group, then protocol and port before or after the
+	 * addresses): cells come sorted by their low corner in this order.
+	 */
+	int order[CPOL_NDIMS];
 };
+
+/*
+ * The dimension in field k of the datapath's key: the order of the
+ * dimensions (not the owner's group first), with the addresses first when
+ * the compiler split them first. The kernel's pipapo lookup narrows the
+ * candidates field by field and pays for every candidate a field lets
+ * through, so the field that tells the cells apart must come first (in a
+ * table of address rules of any group every cell has the same group ids).
+ */
+static inline int contiv__policy_key_dim(const struct cpol_table *t, int k)
+{
+	static const int addr_first[CPOL_NDIMS] = { CPOL_SADDR, CPOL_DADDR, CPOL_SGID,
+						    CPOL_DGID, CPOL_PROTO, CPOL_PORT };
+
+	return t->addrs && t->order[2] == CPOL_SADDR ? addr_first[k] : k;
+}
 
 struct cpol_subnet {
 	uint32_t first, last;

@@ -200,6 +200,16 @@ static void sb_range(struct sbuf *b, uint32_t lo, uint32_t hi, bool addr)
 	}
 }
 
+/* The expressions of table t's key, in the datapath's order (policy-private.h). */
+static void nft_key(struct sbuf *b, const struct cpol_table *t)
+{
+	static const char *const expr[CPOL_NDIMS] = { "meta mark", "ct mark", "meta l4proto",
+						      "th dport", "ip saddr", "ip daddr" };
+
+	for (int k = 0; k < (t->addrs ? CPOL_NDIMS : CPOL_SADDR); k++)
+		sb_printf(b, "%s%s", k ? " . " : "", expr[contiv__policy_key_dim(t, k)]);
+}
+
 static void nft_cells(struct sbuf *b, const struct contiv_policy *p, int dir)
 {
 	const struct cpol_table *t = &p->tables[dir];
@@ -207,16 +217,18 @@ static void nft_cells(struct sbuf *b, const struct contiv_policy *p, int dir)
 
 	if (!t->n)
 		return;
-	sb_printf(b, "\tmap %s {\n\t\ttypeof meta mark . ct mark . meta l4proto . th dport%s : verdict\n"
-		     "\t\tflags interval\n\t\telements = {",
-		  dir == CPOL_IN ? "in_cells" : "out_cells", t->addrs ? " . ip saddr . ip daddr" : "");
+	sb_printf(b, "\tmap %s {\n\t\ttypeof ", dir == CPOL_IN ? "in_cells" : "out_cells");
+	nft_key(b, t);
+	sb_printf(b, " : verdict\n\t\tflags interval\n\t\telements = {");
 	for (size_t i = 0; i < t->n; i++) {
 		const struct cpol_cell *c = &t->cells[i];
 		const struct cpol_rule *r = &p->rules[c->rule];
 
 		sb_printf(b, "%s\n\t\t\t", i ? "," : "");
-		for (int d = 0; d < nd; d++) {
-			if (d)
+		for (int k = 0; k < nd; k++) {
+			int d = contiv__policy_key_dim(t, k);
+
+			if (k)
 				sb_printf(b, " . ");
 			sb_range(b, c->lo[d], c->hi[d], d >= CPOL_SADDR);
 		}
@@ -280,11 +292,13 @@ CONTIV_EXPORT int contiv_policy_to_nft(const struct contiv_policy *policy, char 
 		 */
 		sb_printf(&b, "\t\tmeta nfproto ipv4 meta mark set iifname . ip saddr map @members\n"
 			      "\t\tmeta nfproto ipv4 ct mark set oifname . ip daddr map @members\n");
-		for (int dir = 0; dir < 2; dir++)
-			if (p->tables[dir].n)
-				sb_printf(&b, "\t\tmeta nfproto ipv4 meta mark . ct mark . meta l4proto . th dport%s vmap @%s\n",
-					  p->tables[dir].addrs ? " . ip saddr . ip daddr" : "",
-					  dir == CPOL_IN ? "in_cells" : "out_cells");
+		for (int dir = 0; dir < 2; dir++) {
+			if (!p->tables[dir].n)
+				continue;
+			sb_printf(&b, "\t\tmeta nfproto ipv4 ");
+			nft_key(&b, &p->tables[dir]);
+			sb_printf(&b, " vmap @%s\n", dir == CPOL_IN ? "in_cells" : "out_cells");
+		}
 	}
 	sb_printf(&b, "\t}\n");
 	/* NAT */

@@ -13,7 +13,11 @@
  *
  * icmp: in icmp from epgA deny (prio 1); tcpdeny: in tcp deny (prio 1);
  * tcp8001: in tcp 8001 from epgA allow (prio 3); dscp: epgA's netprofile
- * has DSCP 6; dnat: tcp 8080 on the host -> 10.1.2.2:80.
+ * has DSCP 6; dnat: tcp 8080 on the host -> 10.1.2.2:80; rules=N: the
+ * rules of bench/datapath.sh's part "rules" (in from epgA allow, prio 10,
+ * and N-1 inbound allows of one tcp/udp port from one address, prio 5);
+ * denyall: in deny everything (prio 1), under the rules=N; byaddr: the
+ * first of the rules=N allows from A's address instead of from epgA.
  *
  * session: applies each line's policy with the same dp handle (so updates
  * after the first are incremental) and answers each with one line:
@@ -117,6 +121,33 @@ static bool has(int n, char **words, const char *word)
 	return false;
 }
 
+/* The rules of bench/datapath.sh's part "rules": n in all (ids 1001…). */
+static void bench_rules(struct contiv_policy *pol, int n, bool byaddr)
+{
+	char id[16], port[8], addr[32];
+
+	for (int i = 1; i <= n; i++) {
+		snprintf(id, sizeof(id), "%d", 1000 + i);
+		if (i == 1 && byaddr) {
+			ADD(pol, CONTIV_OBJECT_RULE, "tenantName", "T", "policyName", "policyAB",
+			    "ruleId", id, "direction", "in", "priority", "10", "fromIpAddress",
+			    "10.1.2.1", "action", "allow");
+			continue;
+		}
+		if (i == 1) {
+			ADD(pol, CONTIV_OBJECT_RULE, "tenantName", "T", "policyName", "policyAB",
+			    "ruleId", id, "direction", "in", "priority", "10", "fromEndpointGroup",
+			    "epgA", "action", "allow");
+			continue;
+		}
+		snprintf(port, sizeof(port), "%d", 1024 + i % 60000);
+		snprintf(addr, sizeof(addr), "10.%d.%d.%d", 100 + i / 65536, i / 256 % 256, i % 256);
+		ADD(pol, CONTIV_OBJECT_RULE, "tenantName", "T", "policyName", "policyAB", "ruleId", id,
+		    "direction", "in", "priority", "5", "protocol", i % 2 ? "udp" : "tcp", "port",
+		    port, "fromIpAddress", addr, "action", "allow");
+	}
+}
+
 /* The tutorial with the features in words, compiled. */
 static struct contiv_policy *tutorial(int n, char **words)
 {
@@ -149,6 +180,12 @@ static struct contiv_policy *tutorial(int n, char **words)
 		ADD(pol, CONTIV_OBJECT_RULE, "tenantName", "T", "policyName", "policyAB", "ruleId", "3",
 		    "direction", "in", "priority", "3", "protocol", "tcp", "port", "8001",
 		    "fromEndpointGroup", "epgA", "action", "allow");
+	for (int i = 0; i < n; i++)
+		if (!strncmp(words[i], "rules=", 6))
+			bench_rules(pol, atoi(words[i] + 6), has(n, words, "byaddr"));
+	if (has(n, words, "denyall"))
+		ADD(pol, CONTIV_OBJECT_RULE, "tenantName", "T", "policyName", "policyAB", "ruleId",
+		    "999", "direction", "in", "priority", "1", "action", "deny");
 	if (has(n, words, "dnat") &&
 	    (r = contiv_policy_add_port_mapping(pol, "tcp", 8080, "10.1.2.2", 80)) < 0)
 		die("port mapping", r);

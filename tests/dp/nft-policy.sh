@@ -116,6 +116,31 @@ in_ns $SW nft list table inet other | grep -q keep-me && ok "table inet other un
 [ "$(in_ns $SW nft list tables | grep -c 'inet contiv')" = 1 ] && ok "one table inet contiv" ||
 	fail "table inet contiv duplicated or missing"
 
+# Rules that match addresses, under a deny-all: with the group allow the
+# compiler splits protocol and port first, with the address allow (any port)
+# the addresses first, and the datapath's key follows (policy/cells.c).
+in_ns $EXT ip route add 10.1.2.0/24 via 192.168.77.1 2>/dev/null
+# judged WHAT RULE NS VERDICT: tcp NS->B:8000 connects (VERDICT allow) or not,
+# and RULE's counter grows
+judged() {
+	_c1=$(counter "$2")
+	if tcp_ok "$3" 10.1.2.2 8000; then _got=allow; else _got=deny; fi
+	[ "$_got" = "$4" ] && ok "$1: tcp $3->B:8000 $4" || fail "$1: tcp $3->B:8000 must $4"
+	_c2=$(counter "$2")
+	[ -n "$_c1" ] && [ -n "$_c2" ] && [ "$_c2" -gt "$_c1" ] && ok "$1: by $2 ($_c1 -> $_c2)" ||
+		fail "$1: $2 must count (${_c1:-none} -> ${_c2:-none})"
+}
+for variant in "" byaddr; do
+	in_ns $SW "$helper" apply rules=3 $variant denyall || fail "apply rules=3 $variant denyall"
+	judged "address rules ${variant:-bygroup}" T:policyAB:1001 $A allow
+	judged "address rules ${variant:-bygroup}" T:policyAB:999 $EXT deny
+done
+in_ns $EXT ip route del 10.1.2.0/24 via 192.168.77.1 2>/dev/null
+in_ns $SW "$helper" json rules=3 byaddr denyall | jq -e '.inCells | length > 0' >/dev/null &&
+	[ "$(in_ns $SW nft list chain inet contiv forward | grep -c 'ip saddr . ip daddr . meta mark . meta mark . meta l4proto')" = 1 ] &&
+	ok "address rules byaddr: the key has the addresses first" ||
+	fail "address rules byaddr: the key must have the addresses first"
+
 # DSCP 6 on A's packets (tos 0x18), seen in B.
 in_ns $SW "$helper" apply dscp || fail "apply dscp"
 in_ns $B timeout 5 tcpdump -l -n -v -c 1 -i eth0 'icmp and src 10.1.2.1' >"$tmp/dump" 2>/dev/null &
